@@ -1,0 +1,79 @@
+package dev.switchboard.chat;
+
+import dev.switchboard.protocol.ClientMessage;
+import dev.switchboard.protocol.MessageCodec;
+import dev.switchboard.security.HandshakeConfigurator;
+import dev.switchboard.security.Identities;
+import dev.switchboard.socket.CloseCodes;
+import dev.switchboard.socket.Connection;
+import dev.switchboard.socket.ConnectionRegistry;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** {@code /ws/chat}: decode, delegate, reply. No state of its own. */
+@ServerEndpoint(value = ChatEndpoint.PATH, subprotocols = ChatEndpoint.SUBPROTOCOL,
+        decoders = MessageCodec.class, encoders = MessageCodec.class, configurator = HandshakeConfigurator.class)
+public class ChatEndpoint {
+
+    public static final String PATH = "/ws/chat";
+    public static final String SUBPROTOCOL = "switchboard.v1";
+    private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
+
+    @Inject
+    ChatService chat;
+
+    @Inject
+    ConnectionRegistry connections;
+
+    @Inject
+    Identities identities;
+
+    @OnOpen
+    public void open(Session session) throws IOException {
+        var identity = identities.resolve(
+                session.getUserPrincipal() != null ? session.getUserPrincipal().getName()
+                        : (String) session.getUserProperties().get(HandshakeConfigurator.PRINCIPAL),
+                (String) session.getUserProperties().get(HandshakeConfigurator.TOKEN));
+        if (identity.isEmpty()) { // only without HandshakeFilter in front (in-process containers)
+            LOG.info(() -> "connection closed (1008, no valid identity): " + session.getId());
+            session.close(CloseCodes.UNAUTHENTICATED);
+            return;
+        }
+        Connection c = connections.open(session, identity.get().user(), identity.get().expires());
+        chat.opened(c);
+    }
+
+    @OnMessage(maxMessageSize = 64 * 1024)
+    public void message(Session session, ClientMessage message) {
+        Connection c = connections.of(session);
+        if (c != null) {
+            chat.handle(c, message);
+        }
+    }
+
+    @OnClose
+    public void close(Session session, CloseReason reason) {
+        Connection c = connections.closed(session);
+        if (c != null) {
+            chat.closed(c);
+        }
+    }
+
+    @OnError
+    public void error(Session session, Throwable failure) {
+        if (failure instanceof IOException) {
+            LOG.log(Level.FINE, "connection {0} failed: {1}", new Object[] {session.getId(), failure.toString()});
+        } else {
+            LOG.log(Level.WARNING, "unexpected failure on connection " + session.getId(), failure);
+        }
+    }
+}

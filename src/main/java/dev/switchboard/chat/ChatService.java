@@ -1,0 +1,58 @@
+package dev.switchboard.chat;
+
+import dev.switchboard.config.Settings;
+import dev.switchboard.protocol.ClientMessage;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.socket.Connection;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** What the chat endpoint delegates to: one dispatch over the client message types. */
+@ApplicationScoped
+public class ChatService {
+
+    private RoomService rooms;
+    private DirectMessages directs;
+    private UserDirectory users;
+    private Settings settings;
+
+    protected ChatService() {} // for CDI proxies
+
+    @Inject
+    public ChatService(RoomService rooms, DirectMessages directs, UserDirectory users, Settings settings) {
+        this.rooms = rooms;
+        this.directs = directs;
+        this.users = users;
+        this.settings = settings;
+    }
+
+    public void opened(Connection c) {
+        users.remember(c.user());
+        c.send(new ServerMessage.Welcome(c.user(), settings.heartbeatSeconds()));
+    }
+
+    public void handle(Connection c, ClientMessage message) {
+        if (message instanceof ClientMessage.Send m) {
+            rooms.send(c, m.room(), m.text(), m.id());
+        } else if (message instanceof ClientMessage.Typing m) {
+            rooms.typing(c, m.room());
+        } else if (message instanceof ClientMessage.Ping) {
+            c.send(new ServerMessage.Pong());
+        } else if (message instanceof ClientMessage.Join m) {
+            rooms.join(c, m.room(), m.since(), m.last());
+        } else if (message instanceof ClientMessage.Leave m) {
+            rooms.leave(c, m.room());
+        } else if (message instanceof ClientMessage.Direct m) {
+            directs.send(c, m.to(), m.text(), m.id());
+        } else if (message instanceof ClientMessage.Invalid m) {
+            c.send(new ServerMessage.Error(m.code(), m.message(), m.id()));
+        } else {
+            // Java 17 has no exhaustive switch over a sealed type; ChatEndpointTest sends every kind
+            throw new IllegalStateException("unhandled message " + message.getClass().getSimpleName());
+        }
+    }
+
+    public void closed(Connection c) {
+        rooms.disconnected(c);
+    }
+}

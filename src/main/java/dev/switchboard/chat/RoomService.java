@@ -1,0 +1,186 @@
+package dev.switchboard.chat;
+
+import dev.switchboard.cluster.FanOut;
+import dev.switchboard.config.Settings;
+import dev.switchboard.delivery.Follower;
+import dev.switchboard.delivery.HistoryStore;
+import dev.switchboard.delivery.Replay;
+import dev.switchboard.delivery.StoredMessage;
+import dev.switchboard.delivery.StreamFollowers;
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.socket.Connection;
+import dev.switchboard.socket.OutboundFrame;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Rooms and inboxes as streams: join (with replay), leave, send, typing, and cleanup when a connection
+ * goes. Room state lives here and in its collaborators, never in endpoint instances.
+ */
+@ApplicationScoped
+public class RoomService {
+
+    private static final Logger LOG = Logger.getLogger(RoomService.class.getName());
+
+    private HistoryStore history;
+    private StreamFollowers followers;
+    private FanOut fanOut;
+    private Presence presence;
+    private Settings settings;
+    private Clock clock;
+
+    protected RoomService() {} // for CDI proxies
+
+    @Inject
+    public RoomService(HistoryStore history, StreamFollowers followers, FanOut fanOut, Presence presence,
+            Settings settings) {
+        this(history, followers, fanOut, presence, settings, Clock.systemUTC());
+    }
+
+    public RoomService(HistoryStore history, StreamFollowers followers, FanOut fanOut, Presence presence,
+            Settings settings, Clock clock) {
+        this.history = history;
+        this.followers = followers;
+        this.fanOut = fanOut;
+        this.presence = presence;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * Joins a room or {@code @me}. The follower is registered (holding live frames) before history is
+     * read, so nothing sent meanwhile is missed; the replay then goes out, and held frames it already
+     * covered are dropped.
+     */
+    public void join(Connection c, String room, Long since, Integer last) {
+        String stream = streamOf(c, room, null);
+        if (stream == null) {
+            return;
+        }
+        boolean rejoin = followers.follows(stream, c);
+        Follower follower = followers.follow(stream, c);
+        boolean isRoom = !stream.startsWith("@");
+        if (isRoom && !rejoin && presence.arrive(room, c.user())) {
+            fanOut.publish(stream, 0, OutboundFrame.of(new ServerMessage.Presence(room, c.user(), "join")), null);
+        }
+        Replay replay = since != null ? history.since(stream, since)
+                : history.last(stream, last != null ? last : settings.historyOnJoin());
+        List<String> members = isRoom ? presence.members(room) : List.of(c.user());
+        c.send(new ServerMessage.Joined(room, replay.latest(), members, replay.recovered()));
+        for (StoredMessage m : replay.messages()) {
+            c.send(asFrame(m, room));
+        }
+        follower.live(replay.lastSeq());
+    }
+
+    public void leave(Connection c, String room) {
+        String stream = streamOf(c, room, null);
+        if (stream == null) {
+            return;
+        }
+        if (!followers.unfollow(stream, c)) {
+            c.send(new ServerMessage.Error(ErrorCode.NOT_JOINED, "not joined: " + room, null));
+            return;
+        }
+        c.send(new ServerMessage.Left(room));
+        departed(c, stream);
+    }
+
+    public void send(Connection c, String room, String text, String id) {
+        String stream = streamOf(c, room, id);
+        if (stream == null || !checkText(c, text, id)) {
+            return;
+        }
+        if (!followers.follows(stream, c)) {
+            c.send(new ServerMessage.Error(ErrorCode.NOT_JOINED, "join " + room + " before sending to it", id));
+            return;
+        }
+        if (stream.startsWith("@")) {
+            c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "use a direct message to write to an inbox", id));
+            return;
+        }
+        history.append(stream, new HistoryStore.Draft(c.user(), null, text, id, clock.instant()), new HistoryStore.Appended() {
+            @Override
+            public void stored(StoredMessage m, boolean duplicate) {
+                c.send(new ServerMessage.Ack(id, room, m.seq()));
+                if (!duplicate) {
+                    fanOut.publish(stream, m.seq(), asFrame(m, room), null);
+                }
+            }
+
+            @Override
+            public void failed(Exception e) {
+                LOG.log(Level.WARNING, "could not store a message in " + stream, e);
+                c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "not stored; send it again", id));
+            }
+        });
+    }
+
+    public void typing(Connection c, String room) {
+        String stream = streamOf(c, room, null);
+        if (stream == null) {
+            return;
+        }
+        if (!followers.follows(stream, c)) {
+            c.send(new ServerMessage.Error(ErrorCode.NOT_JOINED, "not joined: " + room, null));
+            return;
+        }
+        fanOut.publish(stream, 0, OutboundFrame.of(new ServerMessage.Typing(room, c.user())), c.user());
+    }
+
+    /** A connection went away: it leaves everything it followed, with presence events where due. */
+    public void disconnected(Connection c) {
+        for (String stream : followers.forget(c)) {
+            departed(c, stream);
+        }
+    }
+
+    private void departed(Connection c, String stream) {
+        if (!stream.startsWith("@") && presence.depart(stream, c.user())) {
+            fanOut.publish(stream, 0, OutboundFrame.of(new ServerMessage.Presence(stream, c.user(), "leave")), null);
+        }
+    }
+
+    /** A message as its room shows it (an inbox shows direct messages). */
+    static OutboundFrame asFrame(StoredMessage m, String room) {
+        if (m.to() != null) {
+            return OutboundFrame.of(new ServerMessage.DirectMessage(m.seq(), m.from(), m.to(), m.text(), m.ts(), m.clientId()));
+        }
+        return OutboundFrame.of(new ServerMessage.Message(room, m.seq(), m.from(), m.text(), m.ts(), m.clientId()));
+    }
+
+    /** Checks a message text against the limit; answers the client when it fails. */
+    boolean checkText(Connection c, String text, String id) {
+        if (text.isEmpty()) {
+            c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "text must not be empty", id));
+            return false;
+        }
+        if (text.length() * 3L > settings.maxTextBytes() && text.getBytes(StandardCharsets.UTF_8).length > settings.maxTextBytes()) {
+            c.send(new ServerMessage.Error(ErrorCode.TOO_LARGE, "text is over " + settings.maxTextBytes() + " bytes", id));
+            return false;
+        }
+        return true;
+    }
+
+    /** The stream a room name denotes for this caller, or null after answering with an error. */
+    private String streamOf(Connection c, String room, String id) {
+        if (Streams.ME.equals(room)) {
+            return Streams.inbox(c.user());
+        }
+        if (room.startsWith("@")) {
+            c.send(new ServerMessage.Error(ErrorCode.FORBIDDEN, "only your own inbox (@me) can be joined", id));
+            return null;
+        }
+        if (!Streams.isRoom(room)) {
+            c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "room names match [A-Za-z0-9_.-]{1,64}", id));
+            return null;
+        }
+        return room;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.switchboard.config;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Switchboard's configuration: each key {@code switchboard.x.y} is read from the system property of that
+ * name, else from the environment variable {@code SWITCHBOARD_X_Y}, else the documented default (see the
+ * README). Immutable; tests build one from a map.
+ */
+public final class Settings {
+
+    public static final String ORIGINS = "switchboard.origins";
+    public static final String REQUIRE_ORIGIN = "switchboard.origins.require";
+    public static final String TOKEN_SECRET = "switchboard.token.secret";
+    public static final String TOKEN_TTL = "switchboard.token.ttl";
+    public static final String GUESTS = "switchboard.guests";
+    public static final String DATA_DIR = "switchboard.data.dir";
+    public static final String MAX_FRAME_BYTES = "switchboard.limits.frame";
+    public static final String MAX_TEXT_BYTES = "switchboard.limits.text";
+    public static final String SEND_QUEUE_BYTES = "switchboard.limits.queue";
+    public static final String HISTORY_DEFAULT = "switchboard.history.join";
+    public static final String HISTORY_RETAIN = "switchboard.history.retain";
+    public static final String HEARTBEAT = "switchboard.heartbeat";
+    public static final String SEND_TIMEOUT = "switchboard.send.timeout";
+
+    private final Map<String, String> overrides;
+    private final boolean fromEnvironment;
+
+    private Settings(Map<String, String> overrides, boolean fromEnvironment) {
+        this.overrides = Map.copyOf(overrides);
+        this.fromEnvironment = fromEnvironment;
+    }
+
+    /** System properties, then environment variables, then defaults. */
+    public static Settings fromEnvironment() {
+        return new Settings(Map.of(), true);
+    }
+
+    /** Only the given values, then defaults: for tests. */
+    public static Settings of(Map<String, String> values) {
+        return new Settings(values, false);
+    }
+
+    /** A copy with one more value set. */
+    public Settings with(String key, String value) {
+        Map<String, String> copy = new HashMap<>(overrides);
+        copy.put(key, value);
+        return new Settings(copy, fromEnvironment);
+    }
+
+    public Optional<String> raw(String key) {
+        String v = overrides.get(key);
+        if (v == null && fromEnvironment) {
+            v = System.getProperty(key);
+            if (v == null) {
+                v = System.getenv(key.toUpperCase(Locale.ROOT).replace('.', '_'));
+            }
+        }
+        return Optional.ofNullable(v).map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    public String string(String key, String fallback) {
+        return raw(key).orElse(fallback);
+    }
+
+    public int integer(String key, int fallback) {
+        return raw(key).map(Integer::parseInt).orElse(fallback);
+    }
+
+    public boolean flag(String key, boolean fallback) {
+        return raw(key).map(Boolean::parseBoolean).orElse(fallback);
+    }
+
+    /** ISO-8601 ({@code PT12H}) or plain seconds. */
+    public Duration duration(String key, Duration fallback) {
+        return raw(key).map(v -> v.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(v)) : Duration.parse(v))
+                .orElse(fallback);
+    }
+
+    public List<String> list(String key) {
+        return raw(key).map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                .orElse(List.of());
+    }
+
+    // The typed view the rest of the code uses; defaults are PROTOCOL.md's "Limits".
+
+    public List<String> allowedOrigins() {
+        return list(ORIGINS);
+    }
+
+    public boolean requireOrigin() {
+        return flag(REQUIRE_ORIGIN, false);
+    }
+
+    public boolean guestsAllowed() {
+        return flag(GUESTS, true);
+    }
+
+    public Duration tokenTtl() {
+        return duration(TOKEN_TTL, Duration.ofHours(12));
+    }
+
+    public int maxFrameBytes() {
+        return integer(MAX_FRAME_BYTES, 64 * 1024);
+    }
+
+    public int maxTextBytes() {
+        return integer(MAX_TEXT_BYTES, 4096);
+    }
+
+    public int sendQueueBytes() {
+        return integer(SEND_QUEUE_BYTES, 1024 * 1024);
+    }
+
+    public int historyOnJoin() {
+        return integer(HISTORY_DEFAULT, 50);
+    }
+
+    public int historyRetained() {
+        return integer(HISTORY_RETAIN, 1000);
+    }
+
+    public int heartbeatSeconds() {
+        return integer(HEARTBEAT, 25);
+    }
+
+    public Duration sendTimeout() {
+        return duration(SEND_TIMEOUT, Duration.ofSeconds(10));
+    }
+}

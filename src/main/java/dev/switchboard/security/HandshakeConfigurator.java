@@ -1,0 +1,70 @@
+package dev.switchboard.security;
+
+import dev.switchboard.config.Settings;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.security.Principal;
+import java.util.List;
+
+/**
+ * The WebSocket side of the handshake rules, shared by every endpoint. Origin: when
+ * {@link HandshakeFilter} ran (it sees the Host header, so it also knows same-origin) its verdict
+ * stands; without it (in-process containers) the allow-list decides. Identity: the principal and the
+ * raw token are handed to the endpoint through the session's user properties, never a message body.
+ */
+public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
+
+    /** User-property keys read by the endpoints. */
+    public static final String PRINCIPAL = "switchboard.principal";
+    public static final String TOKEN = "switchboard.token";
+
+    /** Set while the filter passes a request it already checked on to the container's upgrade. */
+    private static final ThreadLocal<Boolean> ORIGIN_CHECKED = new ThreadLocal<>();
+
+    private volatile OriginPolicy origins;
+
+    static void passOriginCheck(FilterChain chain, ServletRequest req, ServletResponse res)
+            throws IOException, ServletException {
+        ORIGIN_CHECKED.set(Boolean.TRUE);
+        try {
+            chain.doFilter(req, res);
+        } finally {
+            ORIGIN_CHECKED.remove();
+        }
+    }
+
+    @Override
+    public boolean checkOrigin(String originHeaderValue) {
+        if (Boolean.TRUE.equals(ORIGIN_CHECKED.get())) {
+            return true;
+        }
+        OriginPolicy policy = origins;
+        if (policy == null) {
+            origins = policy = OriginPolicy.of(Settings.fromEnvironment());
+        }
+        return policy.allows(originHeaderValue, null);
+    }
+
+    @Override
+    public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        // the map is the session's own copy; both keys are always written so nothing can carry over
+        Principal principal = request.getUserPrincipal();
+        config.getUserProperties().put(PRINCIPAL, principal == null ? null : principal.getName());
+        config.getUserProperties().put(TOKEN, Credentials.token(cookies(request), request.getParameterMap()));
+    }
+
+    private static List<String> cookies(HandshakeRequest request) {
+        for (var e : request.getHeaders().entrySet()) {
+            if ("cookie".equalsIgnoreCase(e.getKey())) {
+                return e.getValue();
+            }
+        }
+        return List.of();
+    }
+}

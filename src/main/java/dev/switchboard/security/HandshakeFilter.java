@@ -1,0 +1,92 @@
+package dev.switchboard.security;
+
+import dev.switchboard.config.Settings;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.security.Principal;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * The HTTP side of the handshake rules, ahead of the container's WebSocket upgrade (both WildFly and
+ * Payara run application filters first): plain GET → 426, foreign Origin → 403 (WildFly alone would
+ * say 404), no valid identity → 401. An accepted token's user is passed on as the request's principal,
+ * which the container hands to the WebSocket session. A container login wins over any token.
+ */
+@WebFilter(urlPatterns = "/ws/*", asyncSupported = true)
+public class HandshakeFilter extends HttpFilter {
+
+    private static final Logger LOG = Logger.getLogger(HandshakeFilter.class.getName());
+
+    @Inject
+    Settings settings;
+
+    @Inject
+    TokenService tokens;
+
+    private OriginPolicy origins;
+
+    @Override
+    public void init() {
+        origins = OriginPolicy.of(settings);
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        if (!"websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
+            res.setHeader("Upgrade", "websocket");
+            res.setHeader("Connection", "Upgrade");
+            refuse(res, 426, "upgrade_required", "this is a WebSocket endpoint");
+            return;
+        }
+        String origin = req.getHeader("Origin");
+        if (!origins.allows(origin, req.getHeader("Host"))) {
+            LOG.info(() -> "handshake refused (403, origin not allowed): " + printable(origin) + " from " + req.getRemoteAddr());
+            refuse(res, 403, "forbidden", "origin not allowed");
+            return;
+        }
+        if (req.getUserPrincipal() != null) {
+            HandshakeConfigurator.passOriginCheck(chain, req, res);
+            return;
+        }
+        String raw = Credentials.token(Collections.list(req.getHeaders("Cookie")),
+                Map.of(Credentials.QUERY, Optional.ofNullable(req.getParameter(Credentials.QUERY)).map(List::of).orElse(List.of())));
+        Optional<Token> token = tokens.verify(raw);
+        if (token.isEmpty()) {
+            LOG.info(() -> "handshake refused (401, " + (raw == null ? "no token" : "invalid or expired token") + ") from "
+                    + req.getRemoteAddr());
+            res.setHeader("WWW-Authenticate", "Bearer realm=\"switchboard\"");
+            refuse(res, 401, "unauthorized", "sign in first: POST /api/session");
+            return;
+        }
+        Principal user = new UserPrincipal(token.get().user());
+        HandshakeConfigurator.passOriginCheck(chain, new HttpServletRequestWrapper(req) {
+            @Override
+            public Principal getUserPrincipal() {
+                return user;
+            }
+        }, res);
+    }
+
+    private static void refuse(HttpServletResponse res, int status, String code, String message) throws IOException {
+        res.setStatus(status);
+        res.setContentType("application/json");
+        res.setCharacterEncoding("UTF-8");
+        res.getWriter().write("{\"error\":\"" + code + "\",\"message\":\"" + message + "\"}");
+    }
+
+    private static String printable(String s) {
+        return s == null ? "(none)" : s.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+}

@@ -1,0 +1,35 @@
+package dev.switchboard.security;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Who a new connection is, from what the handshake established: the container's principal wins
+ * (it is what {@link HandshakeFilter} also sets from a token); otherwise a valid token.
+ */
+@ApplicationScoped
+public class Identities {
+
+    /** The caller and, for token sessions, when the token runs out. */
+    public record Identity(String user, Instant expires) {}
+
+    private TokenService tokens;
+
+    protected Identities() {} // for CDI proxies
+
+    @Inject
+    public Identities(TokenService tokens) {
+        this.tokens = tokens;
+    }
+
+    public Optional<Identity> resolve(String principal, String rawToken) {
+        Optional<Token> token = tokens.verify(rawToken);
+        if (principal != null && !principal.isBlank()) {
+            Instant expires = token.filter(t -> t.user().equals(principal)).map(Token::expires).orElse(null);
+            return Optional.of(new Identity(principal, expires));
+        }
+        return token.map(t -> new Identity(t.user(), t.expires()));
+    }
+}

@@ -1,0 +1,49 @@
+package dev.switchboard.socket;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** A {@link Wire} over a container {@link Session}: async sends with a send timeout; closes off the caller's thread. */
+final class SessionWire implements Wire {
+
+    private static final Logger LOG = Logger.getLogger(SessionWire.class.getName());
+
+    private final Session session;
+    private final RemoteEndpoint.Async remote;
+    private final Executor closer;
+
+    SessionWire(Session session, long sendTimeoutMillis, Executor closer) {
+        this.session = session;
+        this.remote = session.getAsyncRemote();
+        this.remote.setSendTimeout(sendTimeoutMillis);
+        this.closer = closer;
+    }
+
+    @Override
+    public void sendText(String text, Consumer<Throwable> done) {
+        try {
+            remote.sendText(text, result -> done.accept(result.isOK() ? null : result.getException()));
+        } catch (RuntimeException e) { // the session closed under us
+            done.accept(e);
+        }
+    }
+
+    @Override
+    public void close(CloseReason reason) {
+        closer.execute(() -> {
+            try {
+                if (session.isOpen()) {
+                    session.close(reason);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "close of {0} failed: {1}", new Object[] {session.getId(), e.toString()});
+            }
+        });
+    }
+}

@@ -1,0 +1,14 @@
+package dev.switchboard.socket;
+
+import jakarta.websocket.CloseReason;
+import java.util.function.Consumer;
+
+/** The one way out of the server for a connection: an asynchronous text send and a close. */
+public interface Wire {
+
+    /** Starts sending; {@code done} receives null on success or the failure. Must not block. */
+    void sendText(String text, Consumer<Throwable> done);
+
+    /** Closes with the given reason. Must not block the caller. */
+    void close(CloseReason reason);
+}

@@ -1,0 +1,129 @@
+package dev.switchboard.web;
+
+import dev.switchboard.chat.UserDirectory;
+import dev.switchboard.config.Settings;
+import dev.switchboard.security.Credentials;
+import dev.switchboard.security.GuestNames;
+import dev.switchboard.security.Token;
+import dev.switchboard.security.TokenService;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.StringReader;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * {@code /api/session}: sign in (a signed token, also set as an HttpOnly SameSite=Strict cookie), ask
+ * who you are, sign out. A container login wins over the name asked for; guest names are allowed only
+ * in guest mode and are held by the first token that claims them.
+ */
+@Path("session")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class SessionResource {
+
+    private static final Logger LOG = Logger.getLogger(SessionResource.class.getName());
+
+    @Inject
+    TokenService tokens;
+
+    @Inject
+    GuestNames guests;
+
+    @Inject
+    UserDirectory users;
+
+    @Inject
+    Settings settings;
+
+    @Context
+    HttpServletRequest request;
+
+    @POST
+    public Response signIn(String body, @CookieParam(Credentials.COOKIE) String current) {
+        String user;
+        if (request.getUserPrincipal() != null) {
+            user = request.getUserPrincipal().getName();
+        } else if (!settings.guestsAllowed()) {
+            return error(Response.Status.UNAUTHORIZED, "unauthorized", "guest mode is off: sign in with the server first");
+        } else {
+            Optional<String> name = nameFrom(body);
+            if (name.isEmpty() || !TokenService.USER_NAME.matcher(name.get()).matches()) {
+                return error(Response.Status.BAD_REQUEST, "bad_request", "name must match [A-Za-z0-9_.-]{1,32}");
+            }
+            user = name.get();
+        }
+        Token token = tokens.issue(user);
+        if (request.getUserPrincipal() == null
+                && !guests.claim(user, token.expires(), tokens.verify(current).orElse(null))) {
+            return error(Response.Status.CONFLICT, "conflict", "the name " + user + " is in use");
+        }
+        users.remember(user);
+        LOG.fine(() -> "session for " + user + " until " + token.expires());
+        JsonObject out = Json.createObjectBuilder().add("user", user).add("token", token.value())
+                .add("expires", token.expires().toString()).build();
+        return Response.ok(out.toString()).header("Set-Cookie", cookie(token.value(),
+                Duration.between(Instant.now(), token.expires()).getSeconds())).build();
+    }
+
+    @GET
+    public Response whoAmI(@CookieParam(Credentials.COOKIE) String current) {
+        if (request.getUserPrincipal() != null) {
+            return Response.ok(Json.createObjectBuilder().add("user", request.getUserPrincipal().getName()).build().toString())
+                    .build();
+        }
+        return tokens.verify(current)
+                .map(t -> Response.ok(Json.createObjectBuilder().add("user", t.user())
+                        .add("expires", t.expires().toString()).build().toString()).build())
+                .orElseGet(() -> error(Response.Status.UNAUTHORIZED, "unauthorized", "no session"));
+    }
+
+    @DELETE
+    public Response signOut(@CookieParam(Credentials.COOKIE) String current) {
+        tokens.verify(current).ifPresent(t -> guests.release(t.user()));
+        return Response.noContent().header("Set-Cookie", cookie("", 0)).build();
+    }
+
+    private String cookie(String value, long maxAgeSeconds) {
+        String path = request.getContextPath().isEmpty() ? "/" : request.getContextPath();
+        return Credentials.COOKIE + "=" + value + "; Path=" + path + "; Max-Age=" + maxAgeSeconds
+                + "; HttpOnly; SameSite=Strict" + (request.isSecure() ? "; Secure" : "");
+    }
+
+    private static Optional<String> nameFrom(String body) {
+        if (body == null || body.isBlank()) {
+            return Optional.empty();
+        }
+        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+            if (reader.readValue() instanceof JsonObject o && o.get("name") instanceof JsonString s) {
+                return Optional.of(s.getString());
+            }
+            return Optional.empty();
+        } catch (JsonException | IllegalStateException e) {
+            return Optional.empty();
+        }
+    }
+
+    static Response error(Response.Status status, String code, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(Json.createObjectBuilder().add("error", code).add("message", message).build().toString())
+                .build();
+    }
+}

@@ -1,0 +1,140 @@
+package dev.switchboard.testing;
+
+import dev.switchboard.chat.ChatService;
+import dev.switchboard.chat.DirectMessages;
+import dev.switchboard.chat.Presence;
+import dev.switchboard.chat.RoomService;
+import dev.switchboard.chat.UserDirectory;
+import dev.switchboard.cluster.LocalFanOut;
+import dev.switchboard.config.Settings;
+import dev.switchboard.delivery.HistoryStore;
+import dev.switchboard.delivery.InMemoryHistoryStore;
+import dev.switchboard.delivery.StreamFollowers;
+import dev.switchboard.security.Identities;
+import dev.switchboard.security.TokenService;
+import dev.switchboard.socket.ConnectionRegistry;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.tyrus.container.grizzly.server.LoopbackAddOn;
+import org.glassfish.tyrus.core.TyrusWebSocketEngine;
+import org.glassfish.tyrus.server.TyrusServerContainer;
+import org.glassfish.tyrus.spi.WebSocketEngine;
+
+/**
+ * Switchboard's endpoints in-process on Tyrus, listening on 127.0.0.1 only (Tyrus's own {@code Server}
+ * binds every interface), on a free port, with the services wired by hand as CDI would wire them.
+ */
+public final class TestServer implements AutoCloseable {
+
+    public static final String SECRET = "test-secret-of-at-least-32-bytes!";
+
+    public final Settings settings;
+    public final TokenService tokens;
+    public final HistoryStore history;
+    public final StreamFollowers followers;
+    public final Presence presence;
+    public final RoomService rooms;
+    public final ConnectionRegistry connections;
+    private final ExecutorService closer = Executors.newCachedThreadPool();
+    private final HttpServer http;
+    private final LoopbackContainer container;
+
+    private TestServer(Settings settings, Class<?>... endpoints) throws IOException, DeploymentException {
+        this.settings = settings;
+        tokens = new TokenService(SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofHours(1), Clock.systemUTC());
+        history = new InMemoryHistoryStore(settings.historyRetained());
+        followers = new StreamFollowers();
+        LocalFanOut fanOut = new LocalFanOut(followers);
+        presence = new Presence();
+        rooms = new RoomService(history, followers, fanOut, presence, settings);
+        UserDirectory users = new UserDirectory(history);
+        DirectMessages directs = new DirectMessages(history, fanOut, users, rooms);
+        ChatService chat = new ChatService(rooms, directs, users, settings);
+        connections = new ConnectionRegistry(settings, closer);
+        TestInjection.provide(List.of(chat, connections, new Identities(tokens), settings, tokens, users, rooms));
+
+        container = new LoopbackContainer();
+        for (Class<?> e : endpoints) {
+            container.register(e);
+        }
+        http = new HttpServer();
+        NetworkListener listener = new NetworkListener("test", "127.0.0.1", 0);
+        listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        listener.registerAddOn(LoopbackAddOn.create(container, "/switchboard"));
+        http.addListener(listener);
+        http.start();
+        container.start("/switchboard", listener.getPort());
+    }
+
+    public static TestServer start(Settings settings, Class<?>... endpoints) {
+        try {
+            return new TestServer(settings, endpoints);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (DeploymentException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int port() {
+        return http.getListener("test").getPort();
+    }
+
+    /** ws://127.0.0.1:port/switchboard + path */
+    public URI uri(String path) {
+        return URI.create("ws://127.0.0.1:" + port() + "/switchboard" + path);
+    }
+
+    /** A signed-in URI for {@code user}: the token in the query, as non-browser clients send it. */
+    public URI uri(String path, String user) {
+        return URI.create(uri(path) + "?token=" + tokens.issue(user).value());
+    }
+
+    @Override
+    public void close() {
+        container.stop();
+        http.shutdownNow();
+        closer.shutdownNow();
+    }
+
+    /** Tyrus's server container without its own HTTP server. */
+    private static final class LoopbackContainer extends TyrusServerContainer {
+        private final TyrusWebSocketEngine engine = TyrusWebSocketEngine.builder(this).build();
+
+        LoopbackContainer() {
+            super((java.util.Set<Class<?>>) null);
+        }
+
+        @Override
+        public void register(Class<?> endpointClass) throws DeploymentException {
+            engine.register(endpointClass, "/switchboard");
+        }
+
+        @Override
+        public void register(ServerEndpointConfig config) throws DeploymentException {
+            engine.register(config, "/switchboard");
+        }
+
+        @Override
+        public WebSocketEngine getWebSocketEngine() {
+            return engine;
+        }
+
+        @Override
+        public java.util.Map<String, Object> getProperties() {
+            return java.util.Map.of();
+        }
+    }
+}
