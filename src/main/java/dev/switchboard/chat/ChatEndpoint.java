@@ -39,10 +39,7 @@ public class ChatEndpoint {
 
     @OnOpen
     public void open(Session session) throws IOException {
-        var identity = identities.resolve(
-                session.getUserPrincipal() != null ? session.getUserPrincipal().getName()
-                        : (String) session.getUserProperties().get(HandshakeConfigurator.PRINCIPAL),
-                (String) session.getUserProperties().get(HandshakeConfigurator.TOKEN));
+        var identity = identities.of(session);
         if (identity.isEmpty()) { // only without HandshakeFilter in front (in-process containers)
             LOG.info(() -> "connection closed (1008, no valid identity): " + session.getId());
             session.close(CloseCodes.UNAUTHENTICATED);

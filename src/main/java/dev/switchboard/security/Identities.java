@@ -2,6 +2,8 @@ package dev.switchboard.security;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.websocket.Session;
+import java.security.Principal;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -22,6 +24,13 @@ public class Identities {
     @Inject
     public Identities(TokenService tokens) {
         this.tokens = tokens;
+    }
+
+    /** The identity the handshake bound to this session (see {@link HandshakeConfigurator}). */
+    public Optional<Identity> of(Session session) {
+        Principal principal = session.getUserPrincipal();
+        return resolve(principal != null ? principal.getName() : (String) session.getUserProperties().get(HandshakeConfigurator.PRINCIPAL),
+                (String) session.getUserProperties().get(HandshakeConfigurator.TOKEN));
     }
 
     public Optional<Identity> resolve(String principal, String rawToken) {

@@ -19,7 +19,7 @@ public final class Deployments {
     }
 
     public static int httpPort() {
-        return Integer.getInteger("it.http.port", 18080);
+        return 8080 + Integer.getInteger("it.port.offset", 10000);
     }
 
     public static URI http(String path) {
