@@ -1,92 +1,307 @@
-// The minimal chat page: sign in, join a room, see members, typing and messages; send.
-import { Switchboard, signIn, whoAmI } from "./switchboard.js";
+// The chat page: rooms and direct conversations, history, presence, typing, unread counts and the
+// connection's status. Everything a message carries is rendered with textContent, never as HTML.
+import { Switchboard, signIn, signOut, whoAmI } from "./switchboard.js";
+import { t, applyTranslations, languageSwitcher } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
-let sb = null;
-let room = null;
-const members = new Set();
-let typingTimer = null;
+const ROOMS_KEY = "switchboard.rooms";
 
-function show(m) {
-  if (m.room !== room) return;
+const state = {
+  sb: null,
+  me: null,
+  active: null, // { kind: "room", name } | { kind: "dm", peer }
+  rooms: new Map(), // room -> { messages: Map<seq, m>, members: Set, unread, typing }
+  dms: new Map(), // peer -> { messages: Map<seq, m>, unread }
+  inboxUpTo: null,
+};
+
+function room(name) {
+  if (!state.rooms.has(name)) state.rooms.set(name, { messages: new Map(), members: new Set(), unread: 0, historyUpTo: null });
+  return state.rooms.get(name);
+}
+
+function conversation(peer) {
+  if (!state.dms.has(peer)) state.dms.set(peer, { messages: new Map(), unread: 0 });
+  return state.dms.get(peer);
+}
+
+function isActive(kind, key) {
+  return state.active && state.active.kind === kind && (state.active.name === key || state.active.peer === key);
+}
+
+function savedRooms() {
+  try { return JSON.parse(localStorage.getItem(ROOMS_KEY)) || ["lobby"]; } catch { return ["lobby"]; }
+}
+
+function saveRooms() {
+  localStorage.setItem(ROOMS_KEY, JSON.stringify([...state.rooms.keys()]));
+}
+
+// ---- rendering ----
+
+function messageItem(m) {
   const li = document.createElement("li");
-  const who = document.createElement("strong");
-  who.textContent = m.from; // textContent: whatever a message holds is shown as text
+  li.className = m.from === state.me ? "message mine" : "message";
+  li.dataset.seq = m.seq;
+  const head = document.createElement("div");
+  head.className = "head";
+  const who = document.createElement("span");
+  who.className = "from";
+  who.textContent = m.from;
   const time = document.createElement("time");
   time.dateTime = m.ts;
-  time.textContent = new Date(m.ts).toLocaleTimeString();
-  const text = document.createElement("span");
+  time.textContent = new Date(m.ts).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  time.title = new Date(m.ts).toLocaleString();
+  head.append(who, time);
+  const text = document.createElement("p");
+  text.className = "text";
   text.textContent = m.text;
-  li.append(who, " ", time, " ", text);
-  li.dataset.seq = m.seq;
-  $("messages").append(li);
-  li.scrollIntoView({ block: "end" });
+  li.append(head, text);
+  return li;
+}
+
+function renderMessages() {
+  const list = $("messages");
+  const c = state.active && (state.active.kind === "room" ? room(state.active.name) : conversation(state.active.peer));
+  if (!c) return list.replaceChildren();
+  const sorted = [...c.messages.values()].sort((a, b) => a.seq - b.seq);
+  if (sorted.length === 0) {
+    const empty = document.createElement("li");
+    empty.className = "empty";
+    empty.textContent = t("empty.room");
+    list.replaceChildren(empty);
+  } else {
+    list.replaceChildren(...sorted.map(messageItem));
+  }
+  list.scrollTop = list.scrollHeight;
+}
+
+function appendMessage(m) {
+  const list = $("messages");
+  list.querySelector(".empty")?.remove();
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  const item = messageItem(m);
+  const after = [...list.children].find((li) => Number(li.dataset.seq) > m.seq);
+  list.insertBefore(item, after || null);
+  if (atBottom || m.from === state.me) list.scrollTop = list.scrollHeight;
+}
+
+function conversationButton(label, unread, active, onClick, testId) {
+  const li = document.createElement("li");
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = active ? "conv active" : "conv";
+  b.dataset.testid = testId;
+  if (active) b.setAttribute("aria-current", "true");
+  const name = document.createElement("span");
+  name.textContent = label;
+  b.append(name);
+  if (unread > 0) {
+    const badge = document.createElement("span");
+    badge.className = "badge";
+    badge.textContent = String(unread);
+    badge.setAttribute("aria-label", t("unread", { count: unread }));
+    b.append(badge);
+  }
+  b.addEventListener("click", onClick);
+  li.append(b);
+  return li;
+}
+
+function renderSidebar() {
+  $("rooms").replaceChildren(...[...state.rooms.entries()].map(([name, r]) =>
+    conversationButton(`#${name}`, r.unread, isActive("room", name), () => open({ kind: "room", name }), `room-${name}`)));
+  $("dms").replaceChildren(...[...state.dms.entries()].map(([peer, c]) =>
+    conversationButton(peer, c.unread, isActive("dm", peer), () => open({ kind: "dm", peer }), `dm-${peer}`)));
 }
 
 function renderMembers() {
-  $("members").replaceChildren(...[...members].sort().map((u) => {
+  const list = $("members");
+  if (!state.active || state.active.kind !== "room") return list.replaceChildren();
+  list.replaceChildren(...[...room(state.active.name).members].sort().map((u) => {
     const li = document.createElement("li");
-    li.textContent = u;
+    li.textContent = u === state.me ? `${u} (${t("you")})` : u;
     return li;
   }));
 }
 
-function start(user) {
-  $("signin").hidden = true;
-  $("chat").hidden = false;
-  sb = new Switchboard();
-  sb.on("status", (s) => { $("status").textContent = `${user} · ${s}`; });
-  sb.on("joined", (m) => {
-    if (m.room !== room) return;
-    members.clear();
-    m.members.forEach((u) => members.add(u));
-    renderMembers();
-  });
-  sb.on("presence", (m) => {
-    if (m.room !== room) return;
-    if (m.event === "join") members.add(m.user); else members.delete(m.user);
-    renderMembers();
-  });
-  sb.on("message", show);
-  sb.on("typing", (m) => {
-    if (m.room !== room) return;
-    $("typing").textContent = `${m.user} is typing…`;
-    clearTimeout(typingTimer);
-    typingTimer = setTimeout(() => { $("typing").textContent = ""; }, 3000);
-  });
-  sb.on("error", (m) => { $("typing").textContent = m.message; });
-  sb.on("signed-out", () => { $("chat").hidden = true; $("signin").hidden = false; });
-  sb.connect();
-  joinRoom($("room").value);
+function renderTitle() {
+  $("conversation-title").textContent = !state.active ? "" : state.active.kind === "room" ? `#${state.active.name}` : `@${state.active.peer}`;
 }
+
+function renderStatus(s) {
+  $("status").dataset.state = s;
+  $("status").textContent = t(`status.${s}`);
+}
+
+function notice(text) {
+  $("notice").textContent = text;
+  $("notice").hidden = !text;
+}
+
+function open(target) {
+  state.active = target;
+  const c = target.kind === "room" ? room(target.name) : conversation(target.peer);
+  c.unread = 0;
+  notice("");
+  $("typing").textContent = "";
+  renderTitle();
+  renderMessages();
+  renderSidebar();
+  renderMembers();
+  $("composer-text").focus();
+}
+
+// ---- protocol events ----
+
+function onMessage(m) {
+  const r = room(m.room);
+  if (r.messages.has(m.seq)) return;
+  r.messages.set(m.seq, m);
+  if (isActive("room", m.room)) appendMessage(m);
+  else if (m.seq > r.historyUpTo && m.from !== state.me) { r.unread++; renderSidebar(); }
+}
+
+function onDirect(m) {
+  const peer = m.from === state.me ? m.to : m.from;
+  const c = conversation(peer);
+  if (c.messages.has(m.seq)) return;
+  const fresh = !state.dms.has(peer) || c.messages.size === 0;
+  c.messages.set(m.seq, m);
+  if (isActive("dm", peer)) appendMessage(m);
+  else if (m.seq > state.inboxUpTo && m.from !== state.me) c.unread++;
+  if (fresh || !isActive("dm", peer)) renderSidebar();
+}
+
+function onJoined(m) {
+  // What the first join replays is history, not unread; what a later rejoin replays was missed: unread.
+  if (m.room === "@me") {
+    state.inboxUpTo ??= m.seq;
+    return;
+  }
+  const r = room(m.room);
+  r.members = new Set(m.members);
+  r.historyUpTo ??= m.seq;
+  if (!m.recovered && isActive("room", m.room)) notice(t("history.gap"));
+  renderSidebar();
+  if (isActive("room", m.room)) renderMembers();
+}
+
+function onPresence(m) {
+  const r = room(m.room);
+  if (m.event === "join") r.members.add(m.user); else r.members.delete(m.user);
+  if (isActive("room", m.room)) renderMembers();
+}
+
+let typingTimer;
+function onTyping(m) {
+  if (!isActive("room", m.room)) return;
+  $("typing").textContent = t("typing.one", { user: m.user });
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(() => { $("typing").textContent = ""; }, 3000);
+}
+
+function onError(m) {
+  notice(m.code === "not_found" ? t("error.not_found", { detail: m.message.replace(/^.*: /, "") }) : t("error.generic", m));
+}
+
+// ---- actions ----
 
 function joinRoom(name) {
-  if (room) sb.leave(room);
-  room = name;
-  $("room-title").textContent = `#${name}`;
-  $("messages").replaceChildren();
-  sb.join(name);
+  room(name);
+  state.sb.join(name);
+  saveRooms();
+  open({ kind: "room", name });
 }
 
-$("signin").addEventListener("submit", async (e) => {
+function start(user) {
+  state.me = user;
+  $("signin").hidden = true;
+  $("chat").hidden = false;
+  $("signout").hidden = false;
+  $("me").textContent = user;
+  const sb = new Switchboard();
+  state.sb = sb;
+  window.switchboard = sb; // for the curious, and for the browser tests
+  sb.on("status", renderStatus)
+    .on("message", onMessage)
+    .on("direct", onDirect)
+    .on("joined", onJoined)
+    .on("presence", onPresence)
+    .on("typing", onTyping)
+    .on("error", onError)
+    .on("signed-out", () => { $("chat").hidden = true; $("signin").hidden = false; });
+  sb.connect();
+  sb.join("@me");
+  const rooms = savedRooms();
+  rooms.forEach((r) => { room(r); sb.join(r); });
+  open({ kind: "room", name: rooms[0] || "lobby" });
+}
+
+function showSignin() {
+  $("signin").hidden = false;
+  $("chat").hidden = true;
+  $("signout").hidden = true;
+  $("me").textContent = "";
+  renderStatus("idle");
+  $("name").focus();
+}
+
+$("signin-form").addEventListener("submit", async (e) => {
   e.preventDefault();
+  $("signin-error").textContent = "";
   try {
-    const s = await signIn($("name").value);
-    start(s.user);
+    start((await signIn($("name").value.trim())).user);
   } catch (err) {
-    $("signin-error").textContent = err.status === 409 ? "That name is in use." : err.message;
+    $("signin-error").textContent = err.status === 409 ? t("signin.taken")
+      : err.status === 400 ? t("signin.invalid") : t("signin.failed", { message: err.message });
   }
 });
-$("room-form").addEventListener("submit", (e) => { e.preventDefault(); joinRoom($("room").value); });
-$("send-form").addEventListener("submit", (e) => {
-  e.preventDefault();
-  const text = $("text").value.trim();
-  if (text) sb.send(room, text);
-  $("text").value = "";
-});
-let lastTyping = 0;
-$("text").addEventListener("input", () => {
-  if (Date.now() - lastTyping > 2000) { sb.typing(room); lastTyping = Date.now(); }
+
+$("signout").addEventListener("click", async () => {
+  state.sb?.close();
+  await signOut();
+  location.reload();
 });
 
-whoAmI().then((user) => { if (user) start(user); });
+$("join-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  joinRoom($("join-room").value.trim());
+  $("join-room").value = "";
+});
+
+$("dm-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const peer = $("dm-user").value.trim();
+  conversation(peer);
+  $("dm-user").value = "";
+  open({ kind: "dm", peer });
+});
+
+$("composer").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const text = $("composer-text").value.trim();
+  if (!text || !state.active) return;
+  if (state.active.kind === "room") state.sb.send(state.active.name, text);
+  else state.sb.direct(state.active.peer, text);
+  $("composer-text").value = "";
+});
+
+let lastTyping = 0;
+$("composer-text").addEventListener("input", () => {
+  if (state.active?.kind === "room" && Date.now() - lastTyping > 2000) {
+    state.sb.typing(state.active.name);
+    lastTyping = Date.now();
+  }
+});
+
+document.addEventListener("languagechange", () => {
+  renderStatus(state.sb ? state.sb.status : "idle");
+  renderSidebar();
+  renderMembers();
+  renderMessages();
+});
+
+languageSwitcher($("lang"));
+applyTranslations();
+whoAmI().then((user) => (user ? start(user) : showSignin())).catch(showSignin);

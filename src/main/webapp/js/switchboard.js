@@ -1,21 +1,32 @@
-// Switchboard JavaScript client: plain modern JavaScript, no build step.
-// Speaks docs/protocol.md over /ws/chat. Remembers the last seq per stream and resumes with `since`
-// after any disconnect, reconnects with exponential backoff and jitter, resends unacknowledged sends
-// (the server de-duplicates them by id), and reports its status.
+// Switchboard JavaScript client — plain modern JavaScript, no build step, no dependencies.
+// Speaks docs/protocol.md over /ws/chat (rooms, @me, direct messages) and /ws/topics (subscriptions).
 //
-//   const sb = new Switchboard();            // same origin; the sb_token cookie identifies the user
-//   sb.on("message", m => …); sb.on("status", s => …);
-//   sb.connect(); sb.join("lobby"); sb.send("lobby", "hi"); sb.direct("bob", "psst");
+//   import { Switchboard, signIn } from "./switchboard.js";
+//   await signIn("alice");                       // sets the HttpOnly sb_token cookie
+//   const chat = new Switchboard();              // /ws/chat on the page's origin
+//   chat.on("message", m => …).on("status", s => …);
+//   chat.connect(); chat.join("lobby"); chat.send("lobby", "hi"); chat.direct("bob", "psst");
+//   const topics = new Switchboard({ path: "ws/topics" });
+//   topics.on("event", e => …); topics.connect(); topics.subscribe("ticker.*");
+//
+// What it does for you: remembers the last seq per stream and resumes with `since` after any
+// disconnect (so nothing is missed and nothing shown twice), reconnects with exponential backoff and
+// jitter, stops and emits "signed-out" on close 1008 (token expired: sign in again), pings for
+// liveness, gives each send a client id and resends unacknowledged ones after a reconnect (the server
+// stores a resend only once), and reports `status`: idle | connecting | open | reconnecting | closed | signed-out.
 export class Switchboard {
-  constructor({ url, path = "ws/chat", pingSeconds = 20, maxBackoffMs = 30000 } = {}) {
+  constructor({ url, path = "ws/chat", pingSeconds = 20, maxBackoffMs = 15000, minBackoffMs = 500 } = {}) {
     const base = new URL(path, document.baseURI);
     base.protocol = base.protocol === "https:" ? "wss:" : "ws:";
     this.url = url || base.href;
     this.pingSeconds = pingSeconds;
+    this.minBackoffMs = minBackoffMs;
     this.maxBackoffMs = maxBackoffMs;
-    this.status = "idle"; // idle | connecting | open | reconnecting | closed | signed-out
+    this.status = "idle";
     this.user = null;
-    this.rooms = new Map(); // room -> last seq seen (0 = none yet)
+    this.rooms = new Set(); // joined rooms (and @me), rejoined after a reconnect
+    this.patterns = new Set(); // topic subscriptions, wildcards included, resubscribed after a reconnect
+    this.seqs = new Map(); // stream (room, @me or concrete topic) -> last seq seen
     this.pending = new Map(); // client id -> frame awaiting its ack
     this.handlers = new Map();
     this.attempt = 0;
@@ -44,10 +55,14 @@ export class Switchboard {
     this.stopped = false;
     this.setStatus(this.attempt ? "reconnecting" : "connecting");
     const ws = new WebSocket(this.url, "switchboard.v1");
+    ws.binaryType = "arraybuffer";
     this.ws = ws;
-    ws.onmessage = (e) => this.receive(JSON.parse(e.data));
+    ws.onmessage = (e) => {
+      if (typeof e.data === "string") this.receive(JSON.parse(e.data));
+      else this.emit("binary", decodeBinary(e.data));
+    };
     ws.onclose = (e) => this.closed(e);
-    ws.onerror = () => {}; // onclose follows with the reason
+    ws.onerror = () => {}; // onclose follows and decides
   }
 
   receive(m) {
@@ -57,20 +72,19 @@ export class Switchboard {
         this.attempt = 0;
         this.setStatus("open");
         this.startPing(m.heartbeat);
-        for (const [room, seq] of this.rooms) this.raw(seq > 0 ? { type: "join", room, since: seq } : { type: "join", room });
-        for (const frame of this.pending.values()) this.raw(frame);
+        for (const room of this.rooms) this.raw(this.joinFrame(room));
+        for (const topic of this.patterns) this.raw(this.subscribeFrame(topic));
+        for (const frame of this.pending.values()) this.raw(frame); // idempotent on the server
         break;
       case "message":
-      case "direct": {
-        const room = m.type === "direct" ? "@me" : m.room;
-        const last = this.rooms.get(room) || 0;
-        if (m.seq <= last) return; // already shown
-        this.rooms.set(room, m.seq);
+      case "direct":
+      case "event": {
+        const stream = m.type === "direct" ? "@me" : m.type === "event" ? m.topic : m.room;
+        const last = this.seqs.get(stream) || 0;
+        if (m.seq <= last) return; // already shown: never twice
+        this.seqs.set(stream, m.seq);
         break;
       }
-      case "joined":
-        if (!this.rooms.get(m.room)) this.rooms.set(m.room, 0);
-        break;
       case "ack":
         this.pending.delete(m.id);
         break;
@@ -83,15 +97,17 @@ export class Switchboard {
 
   closed(e) {
     clearInterval(this.pinger);
+    this.ws = null;
     if (this.stopped) return this.setStatus("closed");
-    if (e.code === 1008) { // token expired or no identity: a new sign-in is needed
+    if (e.code === 1008) { // token expired or no identity: only a new sign-in helps
       this.setStatus("signed-out");
       return this.emit("signed-out", e.reason);
     }
     this.attempt++;
-    const backoff = Math.min(this.maxBackoffMs, 500 * 2 ** Math.min(this.attempt, 10));
-    const delay = backoff / 2 + Math.random() * backoff / 2; // jitter: herds of clients spread out
+    const backoff = Math.min(this.maxBackoffMs, this.minBackoffMs * 2 ** Math.min(this.attempt - 1, 10));
+    const delay = backoff / 2 + Math.random() * backoff / 2; // jitter spreads a herd of reconnecting clients
     this.setStatus("reconnecting");
+    this.emit("disconnected", { code: e.code, reason: e.reason, retryInMs: Math.round(delay) });
     this.retry = setTimeout(() => this.connect(), delay);
   }
 
@@ -108,25 +124,38 @@ export class Switchboard {
     return `c-${Date.now().toString(36)}-${(this.counter++).toString(36)}`;
   }
 
+  /** Resumes after the last seq seen, or asks for the recent history the first time. */
+  joinFrame(room) {
+    const seq = this.seqs.get(room) || 0;
+    return seq > 0 ? { type: "join", room, since: seq } : { type: "join", room };
+  }
+
+  /** Exact topics resume after their last seq; patterns get live events. */
+  subscribeFrame(topic) {
+    const seq = /[*>]/.test(topic) ? 0 : this.seqs.get(topic) || 0;
+    return seq > 0 ? { type: "subscribe", topic, since: seq } : { type: "subscribe", topic };
+  }
+
   join(room) {
-    if (!this.rooms.has(room)) this.rooms.set(room, 0);
-    this.raw({ type: "join", room });
+    this.rooms.add(room);
+    this.raw(this.joinFrame(room));
   }
 
   leave(room) {
     this.rooms.delete(room);
+    this.seqs.delete(room);
     this.raw({ type: "leave", room });
   }
 
   send(room, text) {
-    const frame = { type: "send", room, text, id: this.nextId() };
-    this.pending.set(frame.id, frame);
-    this.raw(frame);
-    return frame.id;
+    return this.track({ type: "send", room, text, id: this.nextId() });
   }
 
   direct(to, text) {
-    const frame = { type: "direct", to, text, id: this.nextId() };
+    return this.track({ type: "direct", to, text, id: this.nextId() });
+  }
+
+  track(frame) {
     this.pending.set(frame.id, frame);
     this.raw(frame);
     return frame.id;
@@ -136,11 +165,31 @@ export class Switchboard {
     this.raw({ type: "typing", room });
   }
 
+  subscribe(topic) {
+    this.patterns.add(topic);
+    this.raw(this.subscribeFrame(topic));
+  }
+
+  unsubscribe(topic) {
+    this.patterns.delete(topic);
+    this.raw({ type: "unsubscribe", topic });
+  }
+
   close() {
     this.stopped = true;
     clearTimeout(this.retry);
+    clearInterval(this.pinger);
     if (this.ws) this.ws.close(1000);
+    else this.setStatus("closed");
   }
+}
+
+/** A binary frame: 2-byte big-endian header length, a UTF-8 JSON header, then the bytes. */
+export function decodeBinary(buffer) {
+  const view = new DataView(buffer);
+  const length = view.getUint16(0);
+  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 2, length)));
+  return { header, bytes: new Uint8Array(buffer, 2 + length) };
 }
 
 /** Signs in as a guest (or as the container login); the server sets the sb_token cookie. */
@@ -155,6 +204,11 @@ export async function signIn(name) {
 
 /** The current session's user, or null. */
 export async function whoAmI() {
-  const r = await fetch("api/session");
+  const r = await fetch("api/session", { cache: "no-store" });
   return r.ok ? (await r.json()).user : null;
+}
+
+/** Signs out and forgets the cookie. */
+export async function signOut() {
+  await fetch("api/session", { method: "DELETE" });
 }

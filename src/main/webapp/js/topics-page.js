@@ -1,0 +1,185 @@
+// The live topics page: subscriptions (wildcards allowed), a ticker with sparklines, the server log
+// (operators only) that follows the tail with pause, and a notice when the server skipped events.
+import { Switchboard, signIn, whoAmI } from "./switchboard.js";
+import { t, applyTranslations, languageSwitcher } from "./i18n.js";
+
+const $ = (id) => document.getElementById(id);
+const MAX_LOG = 1000;
+const POINTS = 60;
+const quotes = new Map(); // symbol -> { price, first, history: [] }
+let sb;
+let paused = false;
+const held = []; // log lines that arrived while paused
+
+function renderStatus(s) {
+  $("status").dataset.state = s;
+  $("status").textContent = t(`status.${s}`);
+}
+
+function notice(id, text) {
+  $(id).textContent = text;
+  $(id).hidden = !text;
+}
+
+function renderSubscriptions() {
+  $("subscriptions").replaceChildren(...[...sb.patterns].map((topic) => {
+    const li = document.createElement("li");
+    const name = document.createElement("span");
+    name.textContent = topic;
+    const x = document.createElement("button");
+    x.type = "button";
+    x.textContent = "×";
+    x.setAttribute("aria-label", t("topics.unsubscribe", { topic }));
+    x.addEventListener("click", () => { sb.unsubscribe(topic); renderSubscriptions(); });
+    li.append(name, x);
+    return li;
+  }));
+  $("log-follow").hidden = sb.patterns.has("logs.>");
+  $("log-pause").hidden = !sb.patterns.has("logs.>");
+}
+
+function sparkline(values) {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("class", "spark");
+  svg.setAttribute("viewBox", `0 0 ${POINTS} 20`);
+  svg.setAttribute("aria-hidden", "true");
+  const min = Math.min(...values);
+  const span = Math.max(...values) - min || 1;
+  const line = document.createElementNS(svg.namespaceURI, "polyline");
+  line.setAttribute("points", values.map((v, i) => `${i + POINTS - values.length},${19 - ((v - min) / span) * 18}`).join(" "));
+  svg.append(line);
+  return svg;
+}
+
+function renderTicker() {
+  $("ticker").hidden = quotes.size === 0;
+  $("ticker-empty").hidden = quotes.size > 0;
+  $("ticker-rows").replaceChildren(...[...quotes.entries()].sort().map(([symbol, q]) => {
+    const tr = document.createElement("tr");
+    tr.dataset.symbol = symbol;
+    const change = q.price - q.first;
+    const cells = [symbol, q.price.toFixed(2), `${change >= 0 ? "+" : ""}${change.toFixed(2)}`];
+    cells.forEach((text, i) => {
+      const td = document.createElement("td");
+      td.textContent = text;
+      if (i === 2) td.className = change >= 0 ? "up" : "down";
+      tr.append(td);
+    });
+    const chart = document.createElement("td");
+    chart.append(sparkline(q.history));
+    tr.append(chart);
+    return tr;
+  }));
+}
+
+function onTicker(e) {
+  const d = e.data && typeof e.data === "object" ? e.data : { price: Number(e.data) };
+  const symbol = d.symbol || e.topic.split(".")[1];
+  const price = Number(d.price ?? d.last ?? d.bid);
+  if (!Number.isFinite(price)) return;
+  const q = quotes.get(symbol) || { first: price, history: [] };
+  q.price = price;
+  q.history.push(price);
+  if (q.history.length > POINTS) q.history.shift();
+  quotes.set(symbol, q);
+  renderTicker();
+}
+
+function logLine(e) {
+  const d = e.data;
+  const li = document.createElement("li");
+  li.textContent = typeof d === "string" ? d
+    : [d.ts || e.ts, d.level, d.logger, d.message].filter(Boolean).join(" ");
+  return li;
+}
+
+function appendLog(lines) {
+  const log = $("log");
+  log.append(...lines);
+  while (log.children.length > MAX_LOG) log.firstElementChild.remove();
+  log.scrollTop = log.scrollHeight; // follow the tail
+}
+
+function onLog(e) {
+  const li = logLine(e);
+  if (paused) held.push(li); else appendLog([li]);
+}
+
+function onOther(e) {
+  const li = document.createElement("li");
+  li.textContent = `${e.topic} #${e.seq} ${JSON.stringify(e.data)}`;
+  $("events").prepend(li);
+  while ($("events").children.length > 200) $("events").lastElementChild.remove();
+}
+
+function start(user) {
+  $("signin").hidden = true;
+  $("topics").hidden = false;
+  $("me").textContent = user;
+  sb = new Switchboard({ path: "ws/topics" });
+  window.switchboardTopics = sb;
+  sb.on("status", renderStatus)
+    .on("event", (e) => {
+      if (e.topic.startsWith("ticker.")) onTicker(e);
+      else if (e.topic.startsWith("logs.")) onLog(e);
+      else onOther(e);
+    })
+    .on("skipped", (m) => notice(m.topic.startsWith("logs.") ? "log-notice" : "notice",
+      t("topics.skipped", { count: m.count, topic: m.topic })))
+    .on("subscribed", renderSubscriptions)
+    .on("error", (m) => {
+      if (m.code === "forbidden") {
+        sb.patterns.forEach((p) => { if (p.startsWith("logs.")) sb.patterns.delete(p); });
+        renderSubscriptions();
+        notice("log-notice", t("topics.logs.forbidden"));
+      } else {
+        notice("notice", m.message);
+      }
+    });
+  sb.connect();
+  sb.subscribe("ticker.*");
+  renderSubscriptions();
+}
+
+$("subscribe-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  notice("notice", "");
+  sb.subscribe($("topic").value.trim());
+  $("topic").value = "";
+  renderSubscriptions();
+});
+
+$("log-follow").addEventListener("click", () => {
+  notice("log-notice", "");
+  sb.subscribe("logs.>");
+  renderSubscriptions();
+});
+
+$("log-pause").addEventListener("click", () => {
+  paused = !paused;
+  $("log-pause").setAttribute("aria-pressed", String(paused));
+  $("log-pause").textContent = t(paused ? "topics.logs.resume" : "topics.logs.pause");
+  if (!paused) appendLog(held.splice(0));
+});
+
+$("signin-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  try {
+    start((await signIn($("name").value.trim())).user);
+  } catch (err) {
+    $("signin-error").textContent = err.status === 409 ? t("signin.taken") : t("signin.failed", { message: err.message });
+  }
+});
+
+document.addEventListener("languagechange", () => {
+  renderStatus(sb ? sb.status : "idle");
+  if (sb) renderSubscriptions();
+  $("log-pause").textContent = t(paused ? "topics.logs.resume" : "topics.logs.pause");
+});
+
+languageSwitcher($("lang"));
+applyTranslations();
+whoAmI().then((user) => {
+  if (user) start(user);
+  else { $("signin").hidden = false; renderStatus("idle"); }
+});

@@ -1,0 +1,124 @@
+package dev.switchboard.it.pages;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * One headless Chromium (Debian's {@code chromium} + {@code chromedriver}) with its own profile, so
+ * two of them are two people. Nothing is downloaded: the driver and browser paths are given, and the
+ * browser's background networking is off (this machine reaches nothing but localhost).
+ */
+final class Browser implements AutoCloseable {
+
+    static final String CHROMIUM = System.getProperty("chromium.binary", "/usr/bin/chromium");
+    static final String DRIVER = System.getProperty("chromedriver.binary", "/usr/bin/chromedriver");
+    static final Duration WAIT = Duration.ofSeconds(15);
+
+    final ChromeDriver driver;
+    private final Path profile;
+
+    private Browser(String language) {
+        try {
+            profile = Files.createTempDirectory("switchboard-chromium");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+                "--no-first-run", "--no-default-browser-check", "--user-data-dir=" + profile, "--lang=" + language,
+                "--window-size=1280,800");
+        // navigator.languages follows the accept-languages preference; --lang sets the UI locale
+        options.setExperimentalOption("prefs", java.util.Map.of("intl.accept_languages", language));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(DRIVER)).usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().window().setSize(new Dimension(1280, 800));
+    }
+
+    /** A browser, or the test is skipped locally (failed in CI) when Chromium is not installed. */
+    static Browser open(String language) {
+        boolean present = new File(CHROMIUM).canExecute() && new File(DRIVER).canExecute();
+        if (!present) {
+            String why = "Chromium or chromedriver missing (" + CHROMIUM + ", " + DRIVER
+                    + "): install the Debian packages chromium and chromium-driver to run the browser tests";
+            if ("true".equals(System.getenv("CI"))) {
+                fail(why);
+            }
+            Assumptions.abort(why);
+        }
+        return new Browser(language);
+    }
+
+    static Browser open() {
+        return open("en-US");
+    }
+
+    WebDriver driver() {
+        return driver;
+    }
+
+    <T> T await(Function<WebDriver, T> condition) {
+        return new WebDriverWait(driver, WAIT).until(condition::apply);
+    }
+
+    WebElement visible(String css) {
+        return await(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+    }
+
+    void awaitText(String css, String text) {
+        await(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+    }
+
+    void awaitAttribute(String css, String attribute, String value) {
+        await(ExpectedConditions.attributeToBe(By.cssSelector(css), attribute, value));
+    }
+
+    List<WebElement> all(String css) {
+        return driver.findElements(By.cssSelector(css));
+    }
+
+    /** Writes a PNG of the page to docs/screenshots (shown in the README) and target/screenshots. */
+    void screenshot(String name) {
+        File shot = driver.getScreenshotAs(OutputType.FILE);
+        try {
+            for (Path dir : List.of(Path.of("docs", "screenshots"), Path.of("target", "screenshots"))) {
+                Files.createDirectories(dir);
+                Files.copy(shot.toPath(), dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+        try (var files = Files.walk(profile)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp dir left behind is harmless
+        }
+    }
+}
