@@ -11,20 +11,20 @@ import java.time.Duration;
 import java.util.UUID;
 
 /** Signs in through {@code POST /api/session}, as the pages do. */
-final class SessionApi {
+public final class SessionApi {
 
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private SessionApi() {}
 
-    static HttpResponse<String> post(String body) throws IOException, InterruptedException {
+    public static HttpResponse<String> post(String body) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(Deployments.http("/api/session")).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     /** A fresh guest session; returns its token. */
-    static String token(String name) throws IOException, InterruptedException {
+    public static String token(String name) throws IOException, InterruptedException {
         HttpResponse<String> r = post("{\"name\":\"" + name + "\"}");
         if (r.statusCode() != 200) {
             throw new AssertionError("sign-in as " + name + " failed: " + r.statusCode() + " " + r.body());
@@ -33,11 +33,11 @@ final class SessionApi {
     }
 
     /** A user name no other test has used in this server's life (names are held until their token expires). */
-    static String unique(String prefix) {
+    public static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    static JsonObject json(String body) {
+    public static JsonObject json(String body) {
         return Json.createReader(new StringReader(body)).readObject();
     }
 }

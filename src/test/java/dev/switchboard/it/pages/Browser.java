@@ -80,7 +80,11 @@ final class Browser implements AutoCloseable {
     }
 
     <T> T await(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT).until(condition::apply);
+        return await(condition, WAIT);
+    }
+
+    <T> T await(Function<WebDriver, T> condition, Duration timeout) {
+        return new WebDriverWait(driver, timeout).until(condition::apply);
     }
 
     WebElement visible(String css) {
