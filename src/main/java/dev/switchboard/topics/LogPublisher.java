@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonObjectBuilder;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -28,6 +28,8 @@ import java.util.logging.Logger;
  */
 @ApplicationScoped
 public class LogPublisher {
+
+    private static final JsonProvider JSON = JsonProvider.provider(); // the lookup is slow: once
 
     public static final String SERVER = TopicService.LOGS + ".server";
     public static final String APP = TopicService.LOGS + ".switchboard";
@@ -96,7 +98,7 @@ public class LogPublisher {
         try {
             LogRecord r;
             while ((r = queue.poll()) != null) {
-                JsonObjectBuilder line = Json.createObjectBuilder().add("level", r.getLevel().getName())
+                JsonObjectBuilder line = JSON.createObjectBuilder().add("level", r.getLevel().getName())
                         .add("logger", String.valueOf(r.getLoggerName())).add("message", String.valueOf(formatter.format(r)));
                 if (r.getThrown() != null) {
                     line.add("thrown", String.valueOf(r.getThrown()));

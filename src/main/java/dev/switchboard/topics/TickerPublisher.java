@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.LinkedHashMap;
@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  */
 @ApplicationScoped
 public class TickerPublisher {
+
+    private static final JsonProvider JSON = JsonProvider.provider(); // the lookup is slow: once
 
     public static final String ROOT = "ticker";
 
@@ -69,7 +71,7 @@ public class TickerPublisher {
             BigDecimal price = old.multiply(BigDecimal.valueOf(1 + step)).setScale(2, RoundingMode.HALF_UP)
                     .max(BigDecimal.valueOf(0.01));
             e.setValue(price);
-            topics.publish(topic, Json.createObjectBuilder().add("symbol", e.getKey()).add("price", price)
+            topics.publish(topic, JSON.createObjectBuilder().add("symbol", e.getKey()).add("price", price)
                     .add("change", price.subtract(old)).build());
         }
     }

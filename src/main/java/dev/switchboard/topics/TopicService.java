@@ -10,7 +10,7 @@ import dev.switchboard.socket.OutboundFrame;
 import dev.switchboard.socket.Overflow;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonValue;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class TopicService {
+
+    private static final JsonProvider JSON = JsonProvider.provider(); // the lookup is slow: once
 
     /** Root segment of the live-log topics; subscribing needs the operator role. */
     public static final String LOGS = "logs";
@@ -182,7 +184,7 @@ public class TopicService {
         requireTopic(topic);
         byte[] copy = bytes.clone();
         return log(topic).append(seq -> {
-            byte[] header = Json.createObjectBuilder().add("topic", topic).add("seq", seq)
+            byte[] header = JSON.createObjectBuilder().add("topic", topic).add("seq", seq)
                     .add("ts", MessageCodec.timestamp(now())).add("mime", mime == null ? "application/octet-stream" : mime)
                     .build().toString().getBytes(StandardCharsets.UTF_8);
             ByteBuffer frame = ByteBuffer.allocate(2 + header.length + copy.length);

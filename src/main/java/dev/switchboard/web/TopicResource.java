@@ -5,7 +5,7 @@ import dev.switchboard.topics.TopicNames;
 import dev.switchboard.topics.TopicService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
@@ -38,6 +38,8 @@ import java.util.logging.Logger;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class TopicResource {
+
+    private static final JsonProvider JSON = JsonProvider.provider(); // the lookup is slow: once
 
     public static final String PUBLISHER_ROLE = "publisher";
     private static final Logger LOG = Logger.getLogger(TopicResource.class.getName());
@@ -84,7 +86,7 @@ public class TopicResource {
         } else {
             seq = topics.publishBytes(topic, mime, bytes);
         }
-        return Response.accepted(Json.createObjectBuilder().add("topic", topic).add("seq", seq).build().toString()).build();
+        return Response.accepted(JSON.createObjectBuilder().add("topic", topic).add("seq", seq).build().toString()).build();
     }
 
     /** Null when the caller may publish, else the refusal. */
@@ -111,7 +113,7 @@ public class TopicResource {
     }
 
     private static JsonValue dataOf(byte[] bytes) {
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(bytes))) {
+        try (JsonReader reader = JSON.createReader(new ByteArrayInputStream(bytes))) {
             if (reader.readValue() instanceof JsonObject o && o.containsKey("data")) {
                 return o.get("data");
             }
