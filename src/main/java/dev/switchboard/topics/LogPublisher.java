@@ -50,9 +50,13 @@ public class LogPublisher {
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord record) {
-            if (isLoggable(record) && DRAINING.get() == null
-                    && (topics.hasSubscribers(SERVER) || topics.hasSubscribers(APP))) {
-                queue.offer(record); // a full queue drops: logging must never wait for subscribers
+            try {
+                if (isLoggable(record) && DRAINING.get() == null
+                        && (topics.hasSubscribers(SERVER) || topics.hasSubscribers(APP))) {
+                    queue.offer(record); // a full queue drops: logging must never wait for subscribers
+                }
+            } catch (RuntimeException e) { // e.g. the application is being undeployed: never fail the caller's logging
+                // nothing to do
             }
         }
 

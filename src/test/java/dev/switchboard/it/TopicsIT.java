@@ -3,6 +3,7 @@ package dev.switchboard.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.testing.RawHttp;
 import dev.switchboard.testing.WsClient;
 import jakarta.json.JsonObject;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -54,6 +56,18 @@ class TopicsIT {
 
     private static HttpResponse<String> publish(String topic, String authorization, String json) throws Exception {
         return publish(topic, authorization, "application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theHandshakeRulesAreThoseOfChat() throws Exception {
+        String path = "/switchboard/ws/topics";
+        assertEquals(426, RawHttp.request(Deployments.httpPort(), "GET", path, Map.of()).status());
+        assertEquals(401, RawHttp.upgrade(Deployments.httpPort(), path, Map.of()).status());
+        String token = SessionApi.token(SessionApi.unique("hs"));
+        assertEquals(403, RawHttp.upgrade(Deployments.httpPort(), path + "?token=" + token,
+                Map.of("Origin", "https://chat.example.com.evil.example")).status());
+        assertEquals(101, RawHttp.upgrade(Deployments.httpPort(), path + "?token=" + token,
+                Map.of("Origin", "https://chat.example.com")).status());
     }
 
     @Test
