@@ -129,7 +129,8 @@ public class TopicService {
             s.held.put(pattern, new ArrayList<>());
             register(s, pattern);
         }
-        Replay replay = log(pattern).since(since); // 2. read what was kept
+        TopicLog existing = topics.get(pattern); // a subscription alone does not create a topic
+        Replay replay = existing != null ? existing.since(since) : new Replay(List.of(), 0, since == 0); // 2. read what was kept
         synchronized (s) { // 3. subscribed, the replay, then the held events not already replayed
             List<Retained> held = s.held.remove(pattern);
             Subscription sub = s.subscriptions.get(pattern);
@@ -137,7 +138,7 @@ public class TopicService {
                 return; // unsubscribed or closed meanwhile
             }
             s.connection.send(new ServerMessage.Subscribed(pattern, replay.recovered));
-            Overflow policy = log(pattern).policy;
+            Overflow policy = existing != null ? existing.policy : policies.of(pattern);
             for (Retained r : replay.events) {
                 s.connection.send(r.frame, policy, pattern);
             }
