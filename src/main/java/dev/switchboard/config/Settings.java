@@ -28,6 +28,12 @@ public final class Settings {
     public static final String HISTORY_RETAIN = "switchboard.history.retain";
     public static final String HEARTBEAT = "switchboard.heartbeat";
     public static final String SEND_TIMEOUT = "switchboard.send.timeout";
+    public static final String TOPICS_RETAIN = "switchboard.topics.retain";
+    public static final String TOPICS_POLICIES = "switchboard.topics.policies";
+    public static final String TICKER_SYMBOLS = "switchboard.ticker.symbols";
+    public static final String OPERATORS = "switchboard.operators";
+    public static final String PUBLISHER_KEY = "switchboard.publisher.key";
+    public static final String MAX_PUBLISH_BYTES = "switchboard.limits.publish";
 
     private final Map<String, String> overrides;
     private final boolean fromEnvironment;
@@ -132,5 +138,34 @@ public final class Settings {
 
     public Duration sendTimeout() {
         return duration(SEND_TIMEOUT, Duration.ofSeconds(10));
+    }
+
+    public int topicsRetained() {
+        return integer(TOPICS_RETAIN, 1000);
+    }
+
+    /** {@code pattern=policy} pairs, first match wins; topics matching none are lossless. */
+    public List<String> topicPolicies() {
+        List<String> configured = list(TOPICS_POLICIES);
+        return configured.isEmpty() ? List.of("ticker.>=latest-value", "logs.>=drop-oldest") : configured;
+    }
+
+    public List<String> tickerSymbols() {
+        List<String> configured = list(TICKER_SYMBOLS);
+        return configured.isEmpty() ? List.of("ACME", "GLOBEX", "INITECH") : configured;
+    }
+
+    /** User names with the operator role besides the container role {@code operator} (for guest mode). */
+    public List<String> operators() {
+        return list(OPERATORS);
+    }
+
+    /** The HTTP publisher API key, if one is configured. */
+    public Optional<String> publisherKey() {
+        return raw(PUBLISHER_KEY);
+    }
+
+    public int maxPublishBytes() {
+        return integer(MAX_PUBLISH_BYTES, 64 * 1024);
     }
 }

@@ -24,6 +24,11 @@ public sealed interface ClientMessage {
 
     record Ping() implements ClientMessage {}
 
+    /** Topics: follow a topic or pattern; {@code since} (exact topics only) replays what came after it. */
+    record Subscribe(String topic, Long since) implements ClientMessage {}
+
+    record Unsubscribe(String topic) implements ClientMessage {}
+
     /** A frame that did not decode: the error to answer with. */
     record Invalid(ErrorCode code, String message, String id) implements ClientMessage {}
 }

@@ -122,6 +122,15 @@ public final class MessageCodec implements Decoder.Text<ClientMessage>, Encoder.
             } else if (message instanceof ServerMessage.Error m) {
                 g.write("type", "error").write("code", m.code().wire()).write("message", m.message());
                 writeIfPresent(g, "id", m.id());
+            } else if (message instanceof ServerMessage.Subscribed m) {
+                g.write("type", "subscribed").write("topic", m.topic()).write("recovered", m.recovered());
+            } else if (message instanceof ServerMessage.Unsubscribed m) {
+                g.write("type", "unsubscribed").write("topic", m.topic());
+            } else if (message instanceof ServerMessage.Event m) {
+                g.write("type", "event").write("topic", m.topic()).write("seq", m.seq()).write("data", m.data())
+                        .write("ts", timestamp(m.ts()));
+            } else if (message instanceof ServerMessage.Skipped m) {
+                g.write("type", "skipped").write("topic", m.topic()).write("count", m.count());
             } else {
                 // Java 17 has no exhaustive switch over sealed types; MessageCodecTest encodes every kind.
                 throw new IllegalArgumentException("no encoding for " + message.getClass());
@@ -131,7 +140,8 @@ public final class MessageCodec implements Decoder.Text<ClientMessage>, Encoder.
         return out.toString();
     }
 
-    private static String timestamp(Instant ts) {
+    /** The wire form of a server timestamp: UTC, millisecond precision. */
+    public static String timestamp(Instant ts) {
         return ts.truncatedTo(ChronoUnit.MILLIS).toString();
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.protocol;
 
+import jakarta.json.JsonValue;
 import java.time.Instant;
 import java.util.List;
 
@@ -27,4 +28,15 @@ public sealed interface ServerMessage {
     record Pong() implements ServerMessage {}
 
     record Error(ErrorCode code, String message, String id) implements ServerMessage {}
+
+    /** Topics: {@code recovered} is false when some of the asked-for events are gone (or not replayable). */
+    record Subscribed(String topic, boolean recovered) implements ServerMessage {}
+
+    record Unsubscribed(String topic) implements ServerMessage {}
+
+    /** One event on a concrete topic; {@code data} is any JSON value. */
+    record Event(String topic, long seq, JsonValue data, Instant ts) implements ServerMessage {}
+
+    /** A slow subscriber lost {@code count} events of a lossy topic. */
+    record Skipped(String topic, long count) implements ServerMessage {}
 }

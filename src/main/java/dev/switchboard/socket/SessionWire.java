@@ -4,6 +4,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -30,6 +31,15 @@ final class SessionWire implements Wire {
         try {
             remote.sendText(text, result -> done.accept(result.isOK() ? null : result.getException()));
         } catch (RuntimeException e) { // the session closed under us
+            done.accept(e);
+        }
+    }
+
+    @Override
+    public void sendBinary(ByteBuffer data, Consumer<Throwable> done) {
+        try {
+            remote.sendBinary(data, result -> done.accept(result.isOK() ? null : result.getException()));
+        } catch (RuntimeException e) {
             done.accept(e);
         }
     }

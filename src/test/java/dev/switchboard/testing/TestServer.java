@@ -13,6 +13,7 @@ import dev.switchboard.delivery.StreamFollowers;
 import dev.switchboard.security.Identities;
 import dev.switchboard.security.TokenService;
 import dev.switchboard.socket.ConnectionRegistry;
+import dev.switchboard.topics.TopicService;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
@@ -47,6 +48,7 @@ public final class TestServer implements AutoCloseable {
     public final Presence presence;
     public final RoomService rooms;
     public final ConnectionRegistry connections;
+    public final TopicService topics;
     private final ExecutorService closer = Executors.newCachedThreadPool();
     private final HttpServer http;
     private final LoopbackContainer container;
@@ -63,7 +65,8 @@ public final class TestServer implements AutoCloseable {
         DirectMessages directs = new DirectMessages(history, fanOut, users, rooms);
         ChatService chat = new ChatService(rooms, directs, users, settings);
         connections = new ConnectionRegistry(settings, closer);
-        TestInjection.provide(List.of(chat, connections, new Identities(tokens), settings, tokens, users, rooms));
+        topics = new TopicService(settings);
+        TestInjection.provide(List.of(chat, connections, new Identities(tokens), settings, tokens, users, rooms, topics));
 
         container = new LoopbackContainer();
         for (Class<?> e : endpoints) {

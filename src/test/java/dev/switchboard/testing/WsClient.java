@@ -38,6 +38,7 @@ public final class WsClient implements AutoCloseable {
     }
 
     private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    private final BlockingQueue<byte[]> binaries = new LinkedBlockingQueue<>();
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
     private Session session;
 
@@ -78,6 +79,7 @@ public final class WsClient implements AutoCloseable {
                         client.frames.add(Json.createObjectBuilder().add("type", "<not json>").add("raw", text).build());
                     }
                 });
+                session.addMessageHandler(byte[].class, client.binaries::add);
             }
 
             @Override
@@ -104,6 +106,20 @@ public final class WsClient implements AutoCloseable {
                 fail("no frame within " + TIMEOUT_SECONDS + " s");
             }
             return o;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The next binary frame. */
+    public byte[] nextBinary() {
+        try {
+            byte[] b = binaries.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (b == null) {
+                fail("no binary frame within " + TIMEOUT_SECONDS + " s");
+            }
+            return b;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);

@@ -1,0 +1,96 @@
+package dev.switchboard.topics;
+
+import dev.switchboard.protocol.ClientMessage;
+import dev.switchboard.protocol.TopicCodec;
+import dev.switchboard.security.HandshakeConfigurator;
+import dev.switchboard.security.Identities;
+import dev.switchboard.socket.CloseCodes;
+import dev.switchboard.socket.Connection;
+import dev.switchboard.socket.ConnectionRegistry;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.HandshakeRequest;
+import jakarta.websocket.server.ServerEndpoint;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** {@code /ws/topics}: decode, delegate, reply; the handshake rules are {@code /ws/chat}'s. */
+@ServerEndpoint(value = TopicEndpoint.PATH, subprotocols = TopicEndpoint.SUBPROTOCOL,
+        decoders = TopicCodec.class, encoders = TopicCodec.class, configurator = TopicEndpoint.Configurator.class)
+public class TopicEndpoint {
+
+    public static final String PATH = "/ws/topics";
+    public static final String SUBPROTOCOL = "switchboard.v1";
+    /** The container role that may subscribe to {@code logs.*}. */
+    public static final String OPERATOR_ROLE = "operator";
+    private static final String OPERATOR = "switchboard.operator";
+    private static final Logger LOG = Logger.getLogger(TopicEndpoint.class.getName());
+
+    @Inject
+    TopicService topics;
+
+    @Inject
+    ConnectionRegistry connections;
+
+    @Inject
+    Identities identities;
+
+    @OnOpen
+    public void open(Session session) throws IOException {
+        var identity = identities.of(session);
+        if (identity.isEmpty()) { // only without HandshakeFilter in front (in-process containers)
+            session.close(CloseCodes.UNAUTHENTICATED);
+            return;
+        }
+        Connection c = connections.open(session, identity.get().user(), identity.get().expires());
+        topics.opened(c, Boolean.TRUE.equals(session.getUserProperties().get(OPERATOR)));
+    }
+
+    @OnMessage(maxMessageSize = 64 * 1024)
+    public void message(Session session, ClientMessage message) {
+        Connection c = connections.of(session);
+        if (c != null) {
+            topics.handle(c, message);
+        }
+    }
+
+    @OnClose
+    public void close(Session session, CloseReason reason) {
+        Connection c = connections.closed(session);
+        if (c != null) {
+            topics.closed(c);
+        }
+    }
+
+    @OnError
+    public void error(Session session, Throwable failure) {
+        if (failure instanceof IOException) {
+            LOG.log(Level.FINE, "connection {0} failed: {1}", new Object[] {session.getId(), failure.toString()});
+        } else {
+            LOG.log(Level.WARNING, "unexpected failure on connection " + session.getId(), failure);
+        }
+    }
+
+    /** The shared handshake rules, plus whether the container gave the caller the operator role. */
+    public static class Configurator extends HandshakeConfigurator {
+        @Override
+        public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+            super.modifyHandshake(config, request, response);
+            boolean operator;
+            try {
+                operator = request.getUserPrincipal() != null && request.isUserInRole(OPERATOR_ROLE);
+            } catch (RuntimeException e) { // a container without role information
+                operator = false;
+            }
+            config.getUserProperties().put(OPERATOR, operator);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.switchboard.web;
+
+import dev.switchboard.config.Settings;
+import dev.switchboard.topics.TopicNames;
+import dev.switchboard.topics.TopicService;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.spi.JsonProvider;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Locale;
+import java.util.logging.Logger;
+
+/**
+ * {@code POST /api/topics/{topic}}: publish {@code {"data":…}} (or, with any other content type, the
+ * body's bytes as a binary event) for a publisher: {@code Authorization: Bearer <switchboard.publisher.key>}
+ * or the container role {@code publisher}. No credential → 401; a wrong key or a login without the
+ * role → 403; bad topic or body → 400; over {@code switchboard.limits.publish} → 413; {@code logs.*}
+ * (fed by the server itself) → 403. Success → {@code 202 {"topic","seq"}}.
+ */
+@Path("topics/{topic}")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class TopicResource {
+
+    private static final JsonProvider JSON = JsonProvider.provider(); // the lookup is slow: once
+
+    public static final String PUBLISHER_ROLE = "publisher";
+    private static final Logger LOG = Logger.getLogger(TopicResource.class.getName());
+
+    @Inject
+    TopicService topics;
+
+    @Inject
+    Settings settings;
+
+    @Context
+    HttpServletRequest request;
+
+    @POST
+    public Response publish(@PathParam("topic") String topic, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) throws IOException {
+        Response refused = authorize(authorization);
+        if (refused != null) {
+            return refused;
+        }
+        if (!TopicNames.isTopic(topic)) {
+            return SessionResource.error(Response.Status.BAD_REQUEST, "bad_request",
+                    "invalid topic name (segments [A-Za-z0-9_-] separated by dots, no wildcards)");
+        }
+        if (TopicService.LOGS.equals(TopicNames.root(topic))) {
+            return SessionResource.error(Response.Status.FORBIDDEN, "forbidden", "logs.* is fed by the server itself");
+        }
+        int limit = settings.maxPublishBytes();
+        if (request.getContentLengthLong() > limit) {
+            return tooLarge(limit);
+        }
+        byte[] bytes = body == null ? new byte[0] : body.readNBytes(limit + 1);
+        if (bytes.length > limit) {
+            return tooLarge(limit);
+        }
+        long seq;
+        String mime = contentType == null ? null : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        if (mime == null || mime.isEmpty() || mime.equals(MediaType.APPLICATION_JSON)) {
+            JsonValue data = dataOf(bytes);
+            if (data == null) {
+                return SessionResource.error(Response.Status.BAD_REQUEST, "bad_request", "body must be {\"data\": any JSON value}");
+            }
+            seq = topics.publish(topic, data);
+        } else {
+            seq = topics.publishBytes(topic, mime, bytes);
+        }
+        return Response.accepted(JSON.createObjectBuilder().add("topic", topic).add("seq", seq).build().toString()).build();
+    }
+
+    /** Null when the caller may publish, else the refusal. */
+    private Response authorize(String authorization) {
+        if (request.getUserPrincipal() != null && request.isUserInRole(PUBLISHER_ROLE)) {
+            return null;
+        }
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            if (request.getUserPrincipal() != null) {
+                return SessionResource.error(Response.Status.FORBIDDEN, "forbidden", "needs the publisher role");
+            }
+            return Response.fromResponse(SessionResource.error(Response.Status.UNAUTHORIZED, "unauthorized",
+                    "publishing needs Authorization: Bearer <publisher key>"))
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"switchboard\"").build();
+        }
+        byte[] given = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+        boolean ok = settings.publisherKey()
+                .map(key -> MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), given)).orElse(false);
+        if (!ok) {
+            LOG.info(() -> "publish refused (403, wrong publisher key) from " + request.getRemoteAddr());
+            return SessionResource.error(Response.Status.FORBIDDEN, "forbidden", "not a publisher key");
+        }
+        return null;
+    }
+
+    private static JsonValue dataOf(byte[] bytes) {
+        try (JsonReader reader = JSON.createReader(new ByteArrayInputStream(bytes))) {
+            if (reader.readValue() instanceof JsonObject o && o.containsKey("data")) {
+                return o.get("data");
+            }
+            return null;
+        } catch (RuntimeException e) { // malformed JSON, nesting limits
+            return null;
+        }
+    }
+
+    private static Response tooLarge(int limit) {
+        return SessionResource.error(Response.Status.REQUEST_ENTITY_TOO_LARGE, "too_large",
+                "a publish body may have at most " + limit + " bytes");
+    }
+}
