@@ -1,0 +1,74 @@
+package dev.switchboard.it.pages;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.it.Deployments;
+import dev.switchboard.it.SessionApi;
+import dev.switchboard.testing.RawHttp;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/** The live topics page in headless Chromium: the ticker moves, the log follows for operators only. */
+@ExtendWith(ArquillianExtension.class)
+class TopicsPageIT {
+
+    /** In the IT server's switchboard.operators list (arquillian.xml). */
+    private static final String OPERATOR = "it-page-operator";
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.war();
+    }
+
+    private static void signIn(Browser b, String name) {
+        b.driver().get(Deployments.http("/topics.html").toString());
+        b.visible("#name").sendKeys(name);
+        b.driver().findElement(By.cssSelector("#signin-form button[type=submit]")).click();
+        b.awaitAttribute("#status", "data-state", "open");
+    }
+
+    private static int points(Browser b, String symbol) {
+        return b.all("#ticker-rows tr[data-symbol='" + symbol + "'] polyline").stream().findFirst()
+                .map(p -> p.getAttribute("points").trim().split(" ").length).orElse(0);
+    }
+
+    @Test
+    void theTickerUpdatesAndTheLogFollowsForAnOperator() throws Exception {
+        try (Browser b = Browser.open()) {
+            signIn(b, OPERATOR);
+            b.visible("#ticker-rows tr[data-symbol='ACME']");
+            b.await(d -> points(b, "ACME") >= 3); // one quote a second: the row keeps moving
+            String price = b.driver().findElement(By.cssSelector("#ticker-rows tr[data-symbol='ACME'] td:nth-child(2)")).getText();
+            assertTrue(price.matches("\\d+\\.\\d{2}"), price);
+
+            b.driver().findElement(By.id("log-follow")).click();
+            b.visible("#log-pause");
+            // a refused handshake is logged on the server (INFO): the tail shows it
+            RawHttp.upgrade(Deployments.httpPort(), "/switchboard/ws/chat", Map.of());
+            b.await(d -> b.all("#log li").stream().anyMatch(li -> li.getText().contains("handshake refused (401")));
+            WebElement pause = b.driver().findElement(By.id("log-pause"));
+            pause.click();
+            b.awaitAttribute("#log-pause", "aria-pressed", "true");
+            pause.click();
+            b.awaitAttribute("#log-pause", "aria-pressed", "false");
+            b.screenshot("topics");
+        }
+    }
+
+    @Test
+    void theLogIsForOperatorsOnly() {
+        try (Browser b = Browser.open()) {
+            signIn(b, SessionApi.unique("viewer"));
+            b.driver().findElement(By.id("log-follow")).click();
+            b.await(d -> !b.driver().findElement(By.id("log-notice")).getText().isEmpty());
+            assertTrue(b.all("#log li").isEmpty());
+            b.visible("#log-follow"); // offered again, nothing subscribed
+        }
+    }
+}
