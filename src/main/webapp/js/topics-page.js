@@ -5,6 +5,7 @@ import { t, applyTranslations, languageSwitcher } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const MAX_LOG = 1000;
+const LOG_TOPIC = "logs.server"; // every server log record (logs.switchboard has only our own)
 const POINTS = 60;
 const quotes = new Map(); // symbol -> { price, first, history: [] }
 let sb;
@@ -34,8 +35,8 @@ function renderSubscriptions() {
     li.append(name, x);
     return li;
   }));
-  $("log-follow").hidden = sb.patterns.has("logs.>");
-  $("log-pause").hidden = !sb.patterns.has("logs.>");
+  $("log-follow").hidden = sb.patterns.has(LOG_TOPIC);
+  $("log-pause").hidden = !sb.patterns.has(LOG_TOPIC);
 }
 
 function sparkline(values) {
@@ -46,7 +47,8 @@ function sparkline(values) {
   const min = Math.min(...values);
   const span = Math.max(...values) - min || 1;
   const line = document.createElementNS(svg.namespaceURI, "polyline");
-  line.setAttribute("points", values.map((v, i) => `${i + POINTS - values.length},${19 - ((v - min) / span) * 18}`).join(" "));
+  const step = values.length > 1 ? (POINTS - 1) / (values.length - 1) : 0; // few points still span the width
+  line.setAttribute("points", values.map((v, i) => `${(i * step).toFixed(1)},${(19 - ((v - min) / span) * 18).toFixed(1)}`).join(" "));
   svg.append(line);
   return svg;
 }
@@ -151,7 +153,7 @@ $("subscribe-form").addEventListener("submit", (e) => {
 
 $("log-follow").addEventListener("click", () => {
   notice("log-notice", "");
-  sb.subscribe("logs.>");
+  sb.subscribe(LOG_TOPIC);
   renderSubscriptions();
 });
 
