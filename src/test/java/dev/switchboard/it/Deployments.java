@@ -18,8 +18,17 @@ public final class Deployments {
         return ShrinkWrap.createFromZipFile(WebArchive.class, war);
     }
 
+    /**
+     * The active server's HTTP port, on the client and inside the server alike: {@code it.http.port} when the
+     * run sets it (Payara Micro, client and server JVM), else WildFly's 8080 plus its port offset
+     * ({@code it.port.offset} on the client, {@code jboss.socket.binding.port-offset} inside WildFly).
+     */
     public static int httpPort() {
-        // in the container (in-container tests) the offset is the server's own port offset
+        Integer explicit = Integer.getInteger("it.http.port"); // Payara's run, test side and in the server
+        if (explicit != null) {
+            return explicit;
+        }
+        // in WildFly (in-container tests) the offset is the server's own port offset
         return 8080 + Integer.getInteger("it.port.offset", Integer.getInteger("jboss.socket.binding.port-offset", 10000));
     }
 
