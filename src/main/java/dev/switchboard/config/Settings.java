@@ -28,6 +28,10 @@ public final class Settings {
     public static final String HISTORY_RETAIN = "switchboard.history.retain";
     public static final String HEARTBEAT = "switchboard.heartbeat";
     public static final String SEND_TIMEOUT = "switchboard.send.timeout";
+    public static final String DB_DATASOURCE = "switchboard.db.datasource";
+    public static final String DB_URL = "switchboard.db.url";
+    public static final String DB_USER = "switchboard.db.user";
+    public static final String DB_PASSWORD = "switchboard.db.password";
 
     private final Map<String, String> overrides;
     private final boolean fromEnvironment;

@@ -1,0 +1,496 @@
+package dev.switchboard.delivery;
+
+import dev.switchboard.config.Settings;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.EntityTransaction;
+import jakarta.persistence.LockModeType;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Durable history through Jakarta Persistence, with group commit: appends are queued, and one writer
+ * task at a time stores everything queued as one transaction (the streams' head rows locked, seqs
+ * assigned from them, rows inserted, retention trimmed), then runs the callbacks in order, so an ack
+ * means stored. Joins read a per-stream tail cache that mirrors the rows the database holds for that
+ * stream, updated before any callback publishes, so a join registered before reading never misses one.
+ */
+@ApplicationScoped
+public class JpaHistoryStore implements HistoryStore {
+
+    private static final Logger LOG = Logger.getLogger(JpaHistoryStore.class.getName());
+
+    /** Appends stored per transaction at most. */
+    static final int MAX_BATCH = 2000;
+    /** Streams whose tails are cached; beyond it the least recently used are dropped (and reloaded when asked). */
+    static final int MAX_CACHED_STREAMS = 2000;
+
+    @Resource
+    private ManagedExecutorService managedExecutor;
+
+    private Settings settings;
+    private HistoryDatabase database;
+    private EntityManagerFactory emf;
+    private Executor executor;
+    private int retain;
+    private int trimBatch;
+
+    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final ReentrantLock writing = new ReentrantLock();
+    private volatile boolean closing;
+    private volatile boolean closed;
+    private final Map<String, Tail> tails = new ConcurrentHashMap<>();
+    private final AtomicLong clock = new AtomicLong();
+    private final AtomicLong commits = new AtomicLong();
+
+    protected JpaHistoryStore() {} // for CDI proxies
+
+    /** In the container: the database from the settings, the writer on the managed executor (see {@link #open}). */
+    @Inject
+    public JpaHistoryStore(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Outside a container: the given database and executor; {@link #close} closes the database too. */
+    public JpaHistoryStore(HistoryDatabase database, Executor executor, int retain) {
+        this.database = database;
+        this.emf = database.emf();
+        this.executor = executor;
+        setRetain(retain);
+    }
+
+    @PostConstruct
+    void open() {
+        if (emf == null) {
+            database = HistoryDatabase.open(settings);
+            emf = database.emf();
+            executor = managedExecutor;
+            setRetain(settings.historyRetained());
+        }
+    }
+
+    private void setRetain(int retain) {
+        this.retain = Math.max(1, retain);
+        this.trimBatch = Math.max(16, this.retain / 10); // trim when this many are over, in one statement
+    }
+
+    // ---- writes
+
+    @Override
+    public void append(String stream, Draft draft, Appended appended) {
+        queue.add(new Pending(stream, draft, appended));
+        if (closing) {
+            afterClose();
+            return;
+        }
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                executor.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                scheduled.set(false);
+                drain(); // the executor is going away: store on this thread rather than drop
+            }
+        }
+    }
+
+    /** The writer task: stores batches until the queue is empty. One runs at a time. */
+    private void drain() {
+        for (;;) {
+            writing.lock();
+            try {
+                while (!closed && !queue.isEmpty()) {
+                    writeBatch(takeBatch());
+                }
+            } finally {
+                writing.unlock();
+                scheduled.set(false);
+            }
+            // an append that came after the last poll but saw the flag still set left its work to us
+            if (closing || queue.isEmpty() || !scheduled.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
+
+    private List<Pending> takeBatch() {
+        List<Pending> batch = new ArrayList<>(Math.min(MAX_BATCH, 64));
+        Pending p;
+        while (batch.size() < MAX_BATCH && (p = queue.poll()) != null) {
+            batch.add(p);
+        }
+        return batch;
+    }
+
+    /** Stores a batch in one transaction, then calls back; a failed batch is split to isolate what fails. */
+    private void writeBatch(List<Pending> batch) {
+        Map<String, List<Pending>> byStream = new LinkedHashMap<>();
+        for (Pending p : batch) {
+            byStream.computeIfAbsent(p.stream, k -> new ArrayList<>()).add(p);
+        }
+        Map<String, Written> written = new LinkedHashMap<>();
+        EntityManager em = emf.createEntityManager();
+        EntityTransaction tx = em.getTransaction();
+        try {
+            tx.begin();
+            for (Map.Entry<String, List<Pending>> e : byStream.entrySet()) {
+                written.put(e.getKey(), assign(em, e.getKey(), e.getValue()));
+            }
+            tx.commit();
+            commits.incrementAndGet();
+        } catch (RuntimeException e) {
+            if (tx.isActive()) {
+                try {
+                    tx.rollback();
+                } catch (RuntimeException ignored) {
+                    // the original failure is what matters
+                }
+            }
+            em.close();
+            for (String stream : byStream.keySet()) {
+                Tail t = tails.get(stream);
+                if (t != null) {
+                    synchronized (t) {
+                        t.loaded = false; // it may have been reloaded inside the failed transaction
+                    }
+                }
+            }
+            if (batch.size() > 1) {
+                writeBatch(new ArrayList<>(batch.subList(0, batch.size() / 2)));
+                writeBatch(new ArrayList<>(batch.subList(batch.size() / 2, batch.size())));
+            } else {
+                LOG.log(Level.WARNING, "could not store a message in " + batch.get(0).stream, e);
+                callback(() -> batch.get(0).appended.failed(e));
+            }
+            return;
+        }
+        em.close();
+        for (Map.Entry<String, Written> e : written.entrySet()) {
+            applyStored(e.getKey(), e.getValue());
+        }
+        for (Pending p : batch) {
+            callback(() -> p.appended.stored(p.result, p.duplicate));
+        }
+    }
+
+    /** Within the transaction: locks the stream's head, assigns seqs after its latest, inserts, trims. */
+    private Written assign(EntityManager em, String stream, List<Pending> appends) {
+        StreamHead head = em.find(StreamHead.class, stream, LockModeType.PESSIMISTIC_WRITE);
+        if (head == null) {
+            head = new StreamHead(stream);
+            em.persist(head); // a concurrent creator on another node fails on the primary key; its batch is retried
+        }
+        Tail t = tail(stream);
+        Map<String, StoredMessage> inBatch = new HashMap<>();
+        List<StoredMessage> stored = new ArrayList<>(appends.size());
+        synchronized (t) {
+            if (!t.loaded || t.latest != head.latest || t.trimmed != head.trimmed) {
+                t.load(em, stream, head.latest, head.trimmed); // the cache is behind the database (another writer)
+            }
+            long latest = head.latest;
+            for (Pending p : appends) {
+                Draft d = p.draft;
+                String key = d.clientId() == null ? null : d.from() + "\u0000" + d.clientId();
+                StoredMessage earlier = key == null ? null : inBatch.getOrDefault(key, t.byClientId.get(key));
+                if (earlier != null) {
+                    p.result = earlier;
+                    p.duplicate = true;
+                    continue;
+                }
+                StoredMessage m = new StoredMessage(stream, ++latest, d.from(), d.to(), d.text(),
+                        d.ts().truncatedTo(ChronoUnit.MILLIS), d.clientId());
+                em.persist(new MessageRow(m));
+                stored.add(m);
+                p.result = m;
+                if (key != null) {
+                    inBatch.put(key, m);
+                }
+            }
+            head.latest = latest;
+        }
+        if (head.latest - head.trimmed > retain + trimBatch) {
+            long upTo = head.latest - retain;
+            em.createQuery("DELETE FROM MessageRow r WHERE r.stream = :stream AND r.seq <= :upTo")
+                    .setParameter("stream", stream).setParameter("upTo", upTo).executeUpdate();
+            head.trimmed = upTo;
+        }
+        return new Written(stored, head.trimmed);
+    }
+
+    /** After commit, before any callback: the cached tail gets what was stored. */
+    private void applyStored(String stream, Written w) {
+        Tail t = tails.get(stream);
+        if (t == null) {
+            return; // the next read loads it from the database, committed
+        }
+        synchronized (t) {
+            if (!t.loaded) {
+                return;
+            }
+            for (StoredMessage m : w.stored) {
+                if (m.seq() <= t.latest) {
+                    continue; // a reader loaded it already
+                }
+                if (m.seq() != t.latest + 1) {
+                    t.loaded = false; // something in between is not cached: reload when next asked
+                    return;
+                }
+                t.add(m);
+            }
+            t.trimTo(w.trimmed);
+        }
+    }
+
+    private static void callback(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "a delivery callback failed", e);
+        }
+    }
+
+    // ---- reads (from the tail cache; a stream not cached is loaded from the database once)
+
+    @Override
+    public Replay since(String stream, long since) {
+        for (;;) {
+            Tail t = tail(stream);
+            synchronized (t) {
+                if (t.evicted) {
+                    continue;
+                }
+                t.ensureLoaded(stream);
+                List<StoredMessage> out = new ArrayList<>();
+                Iterator<StoredMessage> it = t.messages.descendingIterator();
+                while (it.hasNext()) {
+                    StoredMessage m = it.next();
+                    if (m.seq() <= since) {
+                        break;
+                    }
+                    out.add(m);
+                }
+                java.util.Collections.reverse(out);
+                // recovered: nothing after since was trimmed, and since is not from the future
+                return new Replay(out, t.latest, since <= t.latest && since >= t.trimmed);
+            }
+        }
+    }
+
+    @Override
+    public Replay last(String stream, int count) {
+        for (;;) {
+            Tail t = tail(stream);
+            synchronized (t) {
+                if (t.evicted) {
+                    continue;
+                }
+                t.ensureLoaded(stream);
+                List<StoredMessage> all = new ArrayList<>(t.messages);
+                return new Replay(List.copyOf(all.subList(Math.max(0, all.size() - count), all.size())), t.latest, true);
+            }
+        }
+    }
+
+    @Override
+    public long latest(String stream) {
+        for (;;) {
+            Tail t = tail(stream);
+            synchronized (t) {
+                if (t.evicted) {
+                    continue;
+                }
+                t.ensureLoaded(stream);
+                return t.latest;
+            }
+        }
+    }
+
+    /** The current cache entry of a stream (created unloaded when absent). */
+    private Tail tail(String stream) {
+        Tail t = tails.get(stream);
+        if (t == null) {
+            t = tails.computeIfAbsent(stream, k -> new Tail());
+            if (tails.size() > MAX_CACHED_STREAMS) {
+                evict();
+            }
+        }
+        t.used = clock.incrementAndGet();
+        return t;
+    }
+
+    private synchronized void evict() {
+        if (tails.size() <= MAX_CACHED_STREAMS) {
+            return;
+        }
+        List<Map.Entry<String, Tail>> entries = new ArrayList<>(tails.entrySet());
+        entries.sort(Comparator.comparingLong(e -> e.getValue().used));
+        for (Map.Entry<String, Tail> e : entries.subList(0, entries.size() - MAX_CACHED_STREAMS * 9 / 10)) {
+            if (tails.remove(e.getKey(), e.getValue())) {
+                synchronized (e.getValue()) {
+                    e.getValue().evicted = true; // a reader holding it asks the map again
+                }
+            }
+        }
+    }
+
+    // ---- shutdown
+
+    /** Stores what is queued (callbacks included), then closes the database; later appends fail. */
+    @PreDestroy
+    public void close() {
+        closing = true;
+        writing.lock();
+        try {
+            while (!queue.isEmpty()) {
+                writeBatch(takeBatch());
+            }
+            closed = true;
+            if (database != null) {
+                database.close();
+            }
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /** An append that raced with {@link #close}: stored if the database is still open, else failed. */
+    private void afterClose() {
+        if (writing.isHeldByCurrentThread()) {
+            return; // a callback of close()'s own flush: that loop stores it
+        }
+        writing.lock();
+        try {
+            Pending p;
+            while ((p = queue.poll()) != null) {
+                if (closed) {
+                    Pending failed = p;
+                    callback(() -> failed.appended.failed(new IllegalStateException("history store is closed")));
+                } else {
+                    List<Pending> batch = new ArrayList<>(List.of(p));
+                    batch.addAll(takeBatch());
+                    writeBatch(batch);
+                }
+            }
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /** The persistence unit, for tests that look at the rows. */
+    EntityManagerFactory emfForTests() {
+        return emf;
+    }
+
+    /** Transactions committed so far (for the benchmark and tests). */
+    public long commits() {
+        return commits.get();
+    }
+
+    private static final class Pending {
+        final String stream;
+        final Draft draft;
+        final Appended appended;
+        StoredMessage result;
+        boolean duplicate;
+
+        Pending(String stream, Draft draft, Appended appended) {
+            this.stream = stream;
+            this.draft = draft;
+            this.appended = appended;
+        }
+    }
+
+    private record Written(List<StoredMessage> stored, long trimmed) {}
+
+    /** The rows the database holds for one stream (seq > trimmed), in order, with their client ids. */
+    private final class Tail {
+        boolean loaded;
+        boolean evicted;
+        long latest;
+        long trimmed;
+        volatile long used;
+        final ArrayDeque<StoredMessage> messages = new ArrayDeque<>();
+        final Map<String, StoredMessage> byClientId = new HashMap<>();
+
+        void ensureLoaded(String stream) {
+            if (!loaded) {
+                EntityManager em = emf.createEntityManager();
+                try {
+                    StreamHead head = em.find(StreamHead.class, stream);
+                    load(em, stream, head == null ? 0 : head.latest, head == null ? 0 : head.trimmed);
+                } finally {
+                    em.close();
+                }
+            }
+        }
+
+        /** Reads rows up to {@code latest}: a consistent view even while a writer commits more. */
+        void load(EntityManager em, String stream, long latest, long trimmed) {
+            messages.clear();
+            byClientId.clear();
+            this.latest = latest;
+            this.trimmed = trimmed;
+            if (latest > trimmed) {
+                List<MessageRow> rows = em.createQuery("SELECT r FROM MessageRow r WHERE r.stream = :stream"
+                        + " AND r.seq > :trimmed AND r.seq <= :latest ORDER BY r.seq", MessageRow.class)
+                        .setParameter("stream", stream).setParameter("trimmed", trimmed).setParameter("latest", latest)
+                        .getResultList();
+                for (MessageRow r : rows) {
+                    StoredMessage m = r.toMessage();
+                    messages.addLast(m);
+                    if (m.clientId() != null) {
+                        byClientId.put(key(m), m);
+                    }
+                }
+                if (!messages.isEmpty()) {
+                    this.trimmed = Math.max(trimmed, messages.peekFirst().seq() - 1); // trimmed meanwhile by another writer
+                }
+            }
+            loaded = true;
+        }
+
+        void add(StoredMessage m) {
+            messages.addLast(m);
+            latest = m.seq();
+            if (m.clientId() != null) {
+                byClientId.put(key(m), m);
+            }
+        }
+
+        void trimTo(long upTo) {
+            while (!messages.isEmpty() && messages.peekFirst().seq() <= upTo) {
+                StoredMessage m = messages.removeFirst();
+                if (m.clientId() != null) {
+                    byClientId.remove(key(m), m);
+                }
+            }
+            trimmed = Math.max(trimmed, upTo);
+        }
+
+        private String key(StoredMessage m) {
+            return m.from() + "\u0000" + m.clientId();
+        }
+    }
+}
