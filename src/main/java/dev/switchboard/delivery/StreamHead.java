@@ -29,4 +29,8 @@ public class StreamHead {
     StreamHead(String name) {
         this.name = name;
     }
+
+    String name() {
+        return name;
+    }
 }
