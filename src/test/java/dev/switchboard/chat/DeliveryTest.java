@@ -89,7 +89,7 @@ class DeliveryTest {
     @ValueSource(strings = {"jpa", "memory"})
     void joiningWithSinceWhileMessagesFlowHasNoGapAndNoDuplicate(String store) throws Exception {
         start(store.equals("jpa") ? jpa() : new InMemoryHistoryStore(1000));
-        int total = 600;
+        int total = 500;
         WsClient alice = as("alice");
         alice.join("race");
         alice.expect("presence");
@@ -97,7 +97,11 @@ class DeliveryTest {
         CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
             for (int i = 1; i <= total; i++) {
                 alice.send(send("race", "r" + i, "r-" + i));
-                assertEquals(i, alice.until("ack").getInt("seq"));
+                if (i % 10 == 0) { // a window of 10 unacknowledged sends
+                    for (int a = i - 9; a <= i; a++) {
+                        assertEquals(a, alice.until("ack").getInt("seq"));
+                    }
+                }
             }
             sending.set(false);
         });

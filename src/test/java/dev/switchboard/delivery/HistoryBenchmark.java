@@ -34,7 +34,7 @@ public final class HistoryBenchmark {
             new Sender(store, "room-" + (c % streams), "user" + c, text, acked, running, stopped).next();
         }
         // warm up (class loading, JIT), then measure
-        TimeUnit.SECONDS.sleep(5);
+        TimeUnit.SECONDS.sleep(8);
         long startAcks = acked.get();
         long startCommits = store.commits();
         long start = System.nanoTime();
