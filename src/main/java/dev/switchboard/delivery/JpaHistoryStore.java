@@ -34,8 +34,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Durable history through Jakarta Persistence, with group commit: appends are queued, and one writer
- * task at a time stores everything queued as one transaction (the streams' head rows locked, seqs
+ * Durable history through Jakarta Persistence, with group commit: appends are queued, and a writer
+ * task stores everything queued for its streams as one transaction (the streams' head rows locked, seqs
  * assigned from them, rows inserted, retention trimmed), then runs the callbacks in order, so an ack
  * means stored. Joins read a per-stream tail cache that mirrors the rows the database holds for that
  * stream, updated before any callback publishes, so a join registered before reading never misses one.
@@ -60,9 +60,18 @@ public class JpaHistoryStore implements HistoryStore {
     private int retain;
     private int trimBatch;
 
-    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final ReentrantLock writing = new ReentrantLock();
+    /** Streams are spread over this many writers (by hash), each with its own queue and transaction, so
+     *  both cores can store; one stream always has the same writer, which keeps its seq order. */
+    static final int WRITERS = 2;
+
+    private final Writer[] writers = new Writer[WRITERS];
+
+    {
+        for (int i = 0; i < WRITERS; i++) {
+            writers[i] = new Writer();
+        }
+    }
+    private final ThreadLocal<Boolean> inWriter = new ThreadLocal<>();
     private volatile boolean closing;
     private volatile boolean closed;
     private final Map<String, Tail> tails = new ConcurrentHashMap<>();
@@ -109,47 +118,65 @@ public class JpaHistoryStore implements HistoryStore {
 
     @Override
     public void append(String stream, Draft draft, Appended appended) {
-        queue.add(new Pending(stream, draft, appended));
-        if (closing) {
-            afterClose();
-            return;
-        }
-        if (scheduled.compareAndSet(false, true)) {
-            try {
-                executor.execute(this::drain);
-            } catch (RejectedExecutionException e) {
-                scheduled.set(false);
-                drain(); // the executor is going away: store on this thread rather than drop
-            }
-        }
+        writers[Math.floorMod(stream.hashCode(), WRITERS)].append(new Pending(stream, draft, appended));
     }
 
-    /** The writer task: stores batches until the queue is empty. One runs at a time. */
-    private void drain() {
-        for (;;) {
+    /** One queue of appends and the task that stores them, one batch (transaction) at a time. */
+    private final class Writer {
+        final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+        final AtomicBoolean scheduled = new AtomicBoolean();
+        final ReentrantLock writing = new ReentrantLock();
+
+        void append(Pending p) {
+            queue.add(p);
+            if (closing) {
+                afterClose(this);
+                return;
+            }
+            if (scheduled.compareAndSet(false, true)) {
+                try {
+                    executor.execute(this::drain);
+                } catch (RejectedExecutionException e) {
+                    scheduled.set(false);
+                    drain(); // the executor is going away: store on this thread rather than drop
+                }
+            }
+        }
+
+        /** The writer task: stores batches until the queue is empty. */
+        void drain() {
+            for (;;) {
+                flush();
+                scheduled.set(false);
+                // an append that came after the last poll but saw the flag still set left its work to us
+                if (closing || queue.isEmpty() || !scheduled.compareAndSet(false, true)) {
+                    return;
+                }
+            }
+        }
+
+        /** Stores batches until the queue is empty (or the store is closed). */
+        void flush() {
             writing.lock();
+            inWriter.set(Boolean.TRUE);
             try {
                 while (!closed && !queue.isEmpty()) {
                     writeBatch(takeBatch());
                 }
             } finally {
+                inWriter.remove();
                 writing.unlock();
-                scheduled.set(false);
-            }
-            // an append that came after the last poll but saw the flag still set left its work to us
-            if (closing || queue.isEmpty() || !scheduled.compareAndSet(false, true)) {
-                return;
             }
         }
-    }
 
-    private List<Pending> takeBatch() {
-        List<Pending> batch = new ArrayList<>(Math.min(MAX_BATCH, 64));
-        Pending p;
-        while (batch.size() < MAX_BATCH && (p = queue.poll()) != null) {
-            batch.add(p);
+        List<Pending> takeBatch() {
+            List<Pending> batch = new ArrayList<>(Math.min(MAX_BATCH, 64));
+            Pending p;
+            while (batch.size() < MAX_BATCH && (p = queue.poll()) != null) {
+                batch.add(p);
+            }
+            return batch;
         }
-        return batch;
     }
 
     /** Stores a batch in one transaction, then calls back; a failed batch is split to isolate what fails. */
@@ -292,7 +319,10 @@ public class JpaHistoryStore implements HistoryStore {
             for (int r = 0; r < chunk; r++) {
                 sql.append(r == 0 ? "" : ", ").append('(');
                 for (int c = 0; c < 7; c++) {
-                    sql.append(c == 0 ? "" : ", ").append('?').append(p++);
+                    String param = "?" + p++;
+                    // recipient and client_id may be null: typed, so that PostgreSQL accepts an untyped null
+                    // (no length in the cast: a value too long for its column must fail, not be cut)
+                    sql.append(c == 0 ? "" : ", ").append(c == 3 || c == 6 ? "CAST(" + param + " AS VARCHAR)" : param);
                 }
                 sql.append(')');
             }
@@ -422,40 +452,59 @@ public class JpaHistoryStore implements HistoryStore {
     @PreDestroy
     public void close() {
         closing = true;
-        writing.lock();
-        try {
-            while (!queue.isEmpty()) {
-                writeBatch(takeBatch());
+        boolean more = true;
+        while (more) { // a callback may queue on another writer (a direct message's second copy)
+            more = false;
+            for (Writer w : writers) {
+                w.flush();
             }
+            for (Writer w : writers) {
+                more |= !w.queue.isEmpty();
+            }
+        }
+        for (Writer w : writers) {
+            w.writing.lock();
+        }
+        try {
             closed = true;
             if (database != null) {
                 database.close();
             }
         } finally {
-            writing.unlock();
+            for (Writer w : writers) {
+                w.writing.unlock();
+            }
+        }
+        for (Writer w : writers) {
+            afterClose(w); // anything that slipped in meanwhile fails
         }
     }
 
     /** An append that raced with {@link #close}: stored if the database is still open, else failed. */
-    private void afterClose() {
-        if (writing.isHeldByCurrentThread()) {
-            return; // a callback of close()'s own flush: that loop stores it
+    private void afterClose(Writer w) {
+        if (inWriter.get() != null) {
+            return; // a callback of a flush: close() keeps flushing until every queue is empty
         }
-        writing.lock();
+        w.writing.lock();
         try {
             Pending p;
-            while ((p = queue.poll()) != null) {
+            while ((p = w.queue.poll()) != null) {
                 if (closed) {
                     Pending failed = p;
                     callback(() -> failed.appended.failed(new IllegalStateException("history store is closed")));
                 } else {
                     List<Pending> batch = new ArrayList<>(List.of(p));
-                    batch.addAll(takeBatch());
-                    writeBatch(batch);
+                    batch.addAll(w.takeBatch());
+                    inWriter.set(Boolean.TRUE);
+                    try {
+                        writeBatch(batch);
+                    } finally {
+                        inWriter.remove();
+                    }
                 }
             }
         } finally {
-            writing.unlock();
+            w.writing.unlock();
         }
     }
 

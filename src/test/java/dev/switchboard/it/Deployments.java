@@ -19,7 +19,8 @@ public final class Deployments {
     }
 
     public static int httpPort() {
-        return 8080 + Integer.getInteger("it.port.offset", 10000);
+        // in the client JVM the build passes it.port.offset; inside the server (in-container tests) it is the server's own offset
+        return 8080 + Integer.getInteger("it.port.offset", Integer.getInteger("jboss.socket.binding.port-offset", 10000));
     }
 
     public static URI http(String path) {
