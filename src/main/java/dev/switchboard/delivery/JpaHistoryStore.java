@@ -60,9 +60,10 @@ public class JpaHistoryStore implements HistoryStore {
     private int retain;
     private int trimBatch;
 
-    /** Streams are spread over this many writers (by hash), each with its own queue and transaction, so
-     *  both cores can store; one stream always has the same writer, which keeps its seq order. */
-    static final int WRITERS = 2;
+    /** Streams are spread over this many writers (by hash), each with its own queue and transaction; one
+     *  stream always has the same writer, which keeps its seq order. Two writers measured slower than one on
+     *  H2 (one file, concurrent transactions); a server database may gain from more. */
+    static final int WRITERS = 1;
 
     private final Writer[] writers = new Writer[WRITERS];
 
