@@ -28,6 +28,9 @@ public class RoomService {
 
     private static final Logger LOG = Logger.getLogger(RoomService.class.getName());
 
+    /** A client id is stored with the message (for idempotent resends): its column holds this many. */
+    static final int MAX_ID_CHARS = 128;
+
     private HistoryStore history;
     private StreamFollowers followers;
     private FanOut fanOut;
@@ -155,8 +158,12 @@ public class RoomService {
         return OutboundFrame.of(new ServerMessage.Message(room, m.seq(), m.from(), m.text(), m.ts(), m.clientId()));
     }
 
-    /** Checks a message text against the limit; answers the client when it fails. */
+    /** Checks a message's text (and client id) against the limits; answers the client when it fails. */
     boolean checkText(Connection c, String text, String id) {
+        if (id != null && id.length() > MAX_ID_CHARS) {
+            c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "id is over " + MAX_ID_CHARS + " characters", null));
+            return false;
+        }
         if (text.isEmpty()) {
             c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "text must not be empty", id));
             return false;

@@ -34,6 +34,10 @@ public final class Settings {
     public static final String OPERATORS = "switchboard.operators";
     public static final String PUBLISHER_KEY = "switchboard.publisher.key";
     public static final String MAX_PUBLISH_BYTES = "switchboard.limits.publish";
+    public static final String DB_DATASOURCE = "switchboard.db.datasource";
+    public static final String DB_URL = "switchboard.db.url";
+    public static final String DB_USER = "switchboard.db.user";
+    public static final String DB_PASSWORD = "switchboard.db.password";
 
     private final Map<String, String> overrides;
     private final boolean fromEnvironment;

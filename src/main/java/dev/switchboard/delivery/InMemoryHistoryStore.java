@@ -1,7 +1,7 @@
 package dev.switchboard.delivery;
 
 import dev.switchboard.config.Settings;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Vetoed;
 import jakarta.inject.Inject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,9 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * History kept in memory, per stream: the last {@code retain} messages and the client ids seen with
  * them (for idempotent resends). Appends to one stream are serialized; their callbacks run in seq order,
- * outside the stream's lock.
+ * outside the stream's lock. Not a CDI bean (the container uses {@link JpaHistoryStore}); in-process tests use it.
  */
-@ApplicationScoped
+@Vetoed
 public class InMemoryHistoryStore implements HistoryStore {
 
     private final Map<String, Stream> streams = new ConcurrentHashMap<>();

@@ -53,16 +53,16 @@ public final class TestServer implements AutoCloseable {
     private final HttpServer http;
     private final LoopbackContainer container;
 
-    private TestServer(Settings settings, Class<?>... endpoints) throws IOException, DeploymentException {
+    private TestServer(Settings settings, HistoryStore history, Class<?>... endpoints) throws IOException, DeploymentException {
         this.settings = settings;
         tokens = new TokenService(SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofHours(1), Clock.systemUTC());
-        history = new InMemoryHistoryStore(settings.historyRetained());
+        this.history = history != null ? history : new InMemoryHistoryStore(settings.historyRetained());
         followers = new StreamFollowers();
         LocalFanOut fanOut = new LocalFanOut(followers);
         presence = new Presence();
-        rooms = new RoomService(history, followers, fanOut, presence, settings);
-        UserDirectory users = new UserDirectory(history);
-        DirectMessages directs = new DirectMessages(history, fanOut, users, rooms);
+        rooms = new RoomService(this.history, followers, fanOut, presence, settings);
+        UserDirectory users = new UserDirectory(this.history);
+        DirectMessages directs = new DirectMessages(this.history, fanOut, users, rooms);
         ChatService chat = new ChatService(rooms, directs, users, settings);
         connections = new ConnectionRegistry(settings, closer);
         topics = new TopicService(settings);
@@ -82,8 +82,13 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Settings settings, Class<?>... endpoints) {
+        return start(settings, null, endpoints);
+    }
+
+    /** With the given history store (e.g. the JPA one on an H2 file) instead of the in-memory one. */
+    public static TestServer start(Settings settings, HistoryStore history, Class<?>... endpoints) {
         try {
-            return new TestServer(settings, endpoints);
+            return new TestServer(settings, history, endpoints);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (DeploymentException e) {
