@@ -32,6 +32,7 @@ public final class Connection {
     private final AtomicBoolean sending = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
+    private volatile long lastSeenNanos = System.nanoTime();
 
     public Connection(String id, String user, Instant expires, Wire wire, long maxQueuedBytes) {
         this.id = id;
@@ -83,6 +84,23 @@ public final class Connection {
             pump();
         }
         return true;
+    }
+
+    /** Something (a frame or a pong) arrived from the peer: it is alive. */
+    public void seen() {
+        lastSeenNanos = System.nanoTime();
+    }
+
+    /** {@link System#nanoTime()} when the peer was last heard from (or the connection opened). */
+    public long lastSeenNanos() {
+        return lastSeenNanos;
+    }
+
+    /** A heartbeat: a WebSocket ping, outside the send queue (a control frame, answered by the peer's pong). */
+    public void ping() {
+        if (!closed.get()) {
+            wire.ping();
+        }
     }
 
     /** Bytes waiting to be written. */

@@ -4,31 +4,50 @@ import dev.switchboard.config.Settings;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * Every open connection of this node, also by user (all devices and tabs of one user), and the bridge
- * from a container {@link Session} to its {@link Connection}.
+ * from a container {@link Session} to its {@link Connection}. It also keeps connections honest over
+ * time: a heartbeat pings every connection every {@code switchboard.heartbeat} seconds and drops one
+ * not heard from (no frame, no pong) within {@code switchboard.idle.timeout}, since a peer whose TCP
+ * vanished sends no close frame; a token-authenticated connection is closed (1008) when its token expires.
  */
 @ApplicationScoped
 public class ConnectionRegistry {
 
     private static final String KEY = Connection.class.getName();
+    private static final String EXPIRY = KEY + ".expiry";
+    private static final Logger LOG = Logger.getLogger(ConnectionRegistry.class.getName());
 
     @Resource
     private ManagedExecutorService managedExecutor;
 
+    @Resource
+    private ManagedScheduledExecutorService managedScheduler;
+
     private Settings settings;
     private Executor executor;
+    private ScheduledExecutorService scheduler;
+    private final List<Future<?>> periodic = new CopyOnWriteArrayList<>();
+    private volatile boolean started;
 
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
@@ -40,10 +59,16 @@ public class ConnectionRegistry {
         this.settings = settings;
     }
 
-    /** Outside a container (in-process tests): closes run on the given executor. */
+    /** Outside a container (in-process tests): closes run on the given executor; no heartbeat or token expiry. */
     public ConnectionRegistry(Settings settings, Executor executor) {
         this.settings = settings;
         this.executor = executor;
+    }
+
+    /** Outside a container (in-process tests): closes on {@code executor}, heartbeat and expiry on {@code scheduler}. */
+    public ConnectionRegistry(Settings settings, Executor executor, ScheduledExecutorService scheduler) {
+        this(settings, executor);
+        this.scheduler = scheduler;
     }
 
     /** Binds a new session to a connection for the given user and registers it. */
@@ -51,9 +76,61 @@ public class ConnectionRegistry {
         Executor closer = executor != null ? executor : managedExecutor;
         Connection c = new Connection(session.getId(), user, expires,
                 new SessionWire(session, settings.sendTimeout().toMillis(), closer), settings.sendQueueBytes());
+        // the container's own limits, matching ours (the application checks them too: InboundGuard)
+        session.setMaxIdleTimeout(settings.idleTimeout().toMillis());
+        session.setMaxTextMessageBufferSize(settings.maxFrameBytes());
+        session.setMaxBinaryMessageBufferSize(settings.maxBinaryBytes());
         session.getUserProperties().put(KEY, c);
         add(c);
+        watch(c);
         return c;
+    }
+
+    /** Schedules the token expiry of a connection and starts the heartbeat with the first connection. */
+    void watch(Connection c) {
+        ScheduledExecutorService s = scheduler();
+        if (s == null) {
+            return;
+        }
+        if (!started) {
+            startHeartbeat(s);
+        }
+        if (c.expires() != null) {
+            long delay = Math.max(0, Duration.between(Instant.now(), c.expires()).toMillis());
+            c.attributes().put(EXPIRY, s.schedule(() -> c.close(CloseCodes.TOKEN_EXPIRED), delay, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    private synchronized void startHeartbeat(ScheduledExecutorService s) {
+        if (started) {
+            return;
+        }
+        started = true;
+        long every = Math.max(1, settings.heartbeatSeconds());
+        periodic.add(s.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.SECONDS));
+        periodic.add(s.scheduleAtFixedRate(Metrics::tick, 1, 1, TimeUnit.SECONDS));
+    }
+
+    /** Pings every connection; drops those not heard from within the idle timeout. Never throws (it would stop the schedule). */
+    void heartbeat() {
+        long idle = settings.idleTimeout().toNanos();
+        long now = System.nanoTime();
+        for (Connection c : byId.values()) {
+            try {
+                if (now - c.lastSeenNanos() > idle) {
+                    LOG.fine(() -> c + " silent for longer than the idle timeout");
+                    c.close(CloseCodes.IDLE);
+                } else {
+                    c.ping();
+                }
+            } catch (RuntimeException e) {
+                LOG.fine(() -> "heartbeat of " + c + " failed: " + e);
+            }
+        }
+    }
+
+    private ScheduledExecutorService scheduler() {
+        return scheduler != null ? scheduler : managedScheduler;
     }
 
     /** The connection of a session, or null before {@link #open} or after {@link #closed}. */
@@ -67,8 +144,26 @@ public class ConnectionRegistry {
         if (c != null) {
             c.closed();
             remove(c);
+            if (c.attributes().remove(EXPIRY) instanceof Future<?> expiry) {
+                expiry.cancel(false); // else the task would hold the connection until the token expires
+            }
         }
         return c;
+    }
+
+    /** As {@link #closed(Session)}, counting the close code for the metrics. */
+    public Connection closed(Session session, CloseReason reason) {
+        Connection c = closed(session);
+        if (c != null && reason != null) {
+            Metrics.closed(reason.getCloseCode().getCode());
+        }
+        return c;
+    }
+
+    /** Open connections from each user, for the connection caps. */
+    public int countOf(String user) {
+        Set<Connection> set = byUser.get(user);
+        return set == null ? 0 : set.size();
     }
 
     public void add(Connection c) {
@@ -100,6 +195,7 @@ public class ConnectionRegistry {
     /** On undeploy or shutdown every client is told to come back later (1001) and resumes with {@code since}. */
     @PreDestroy
     void shutdown() {
+        periodic.forEach(f -> f.cancel(false));
         byId.values().forEach(c -> c.close(CloseCodes.GOING_AWAY));
     }
 }

@@ -4,6 +4,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -28,14 +29,36 @@ final class SessionWire implements Wire {
     @Override
     public void sendText(String text, Consumer<Throwable> done) {
         try {
-            remote.sendText(text, result -> done.accept(result.isOK() ? null : result.getException()));
+            remote.sendText(text, result -> {
+                if (result.isOK()) {
+                    Metrics.sent();
+                }
+                done.accept(result.isOK() ? null : result.getException());
+            });
         } catch (RuntimeException e) { // the session closed under us
             done.accept(e);
         }
     }
 
     @Override
+    public void ping() {
+        // off the heartbeat thread: some containers write pings blocking
+        closer.execute(() -> {
+            try {
+                if (session.isOpen()) {
+                    remote.sendPing(ByteBuffer.allocate(0));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "ping of {0} failed: {1}", new Object[] {session.getId(), e.toString()});
+            }
+        });
+    }
+
+    @Override
     public void close(CloseReason reason) {
+        // one line per connection the server closes; the user is the handshake's, never a token
+        LOG.info(() -> "connection " + session.getId() + " of " + user() + " closed by server ("
+                + reason.getCloseCode().getCode() + ", " + reason.getReasonPhrase() + ")");
         closer.execute(() -> {
             try {
                 if (session.isOpen()) {
@@ -45,5 +68,13 @@ final class SessionWire implements Wire {
                 LOG.log(Level.FINE, "close of {0} failed: {1}", new Object[] {session.getId(), e.toString()});
             }
         });
+    }
+
+    private String user() {
+        try {
+            return session.getUserPrincipal() == null ? "?" : session.getUserPrincipal().getName();
+        } catch (RuntimeException e) {
+            return "?";
+        }
     }
 }

@@ -11,6 +11,8 @@ import dev.switchboard.delivery.HistoryStore;
 import dev.switchboard.delivery.InMemoryHistoryStore;
 import dev.switchboard.delivery.StreamFollowers;
 import dev.switchboard.security.Identities;
+import dev.switchboard.security.InboundGuard;
+import dev.switchboard.security.RateLimiter;
 import dev.switchboard.security.TokenService;
 import dev.switchboard.socket.ConnectionRegistry;
 import jakarta.websocket.DeploymentException;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
@@ -48,6 +51,7 @@ public final class TestServer implements AutoCloseable {
     public final RoomService rooms;
     public final ConnectionRegistry connections;
     private final ExecutorService closer = Executors.newCachedThreadPool();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final HttpServer http;
     private final LoopbackContainer container;
 
@@ -62,8 +66,9 @@ public final class TestServer implements AutoCloseable {
         UserDirectory users = new UserDirectory(history);
         DirectMessages directs = new DirectMessages(history, fanOut, users, rooms);
         ChatService chat = new ChatService(rooms, directs, users, settings);
-        connections = new ConnectionRegistry(settings, closer);
-        TestInjection.provide(List.of(chat, connections, new Identities(tokens), settings, tokens, users, rooms));
+        connections = new ConnectionRegistry(settings, closer, scheduler);
+        InboundGuard guard = new InboundGuard(settings, new RateLimiter(settings));
+        TestInjection.provide(List.of(chat, connections, new Identities(tokens), settings, tokens, users, rooms, guard));
 
         container = new LoopbackContainer();
         for (Class<?> e : endpoints) {
@@ -107,6 +112,7 @@ public final class TestServer implements AutoCloseable {
         container.stop();
         http.shutdownNow();
         closer.shutdownNow();
+        scheduler.shutdownNow();
     }
 
     /** Tyrus's server container without its own HTTP server. */
