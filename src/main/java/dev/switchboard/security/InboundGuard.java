@@ -68,7 +68,8 @@ public class InboundGuard {
         }
         Metrics.rateLimited();
         if (verdict == RateLimiter.Verdict.FLOODING) {
-            refuse(c, CloseCodes.FLOODING, "more than " + RateLimiter.STRIKES + " rate_limited within 10 s");
+            LOG.fine(() -> "closing " + c + ": more than " + RateLimiter.STRIKES + " rate_limited within 10 s");
+            c.closeWhenSent(CloseCodes.FLOODING); // after the rate_limited errors already queued
         } else {
             c.send(new ServerMessage.Error(ErrorCode.RATE_LIMITED,
                     "more than " + settings.ratePerSecond() + " messages per second", text == null ? null : idOf(text)));

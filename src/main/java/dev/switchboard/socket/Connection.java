@@ -33,6 +33,7 @@ public final class Connection {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private volatile long lastSeenNanos = System.nanoTime();
+    private volatile CloseReason closeWhenSent;
 
     public Connection(String id, String user, Instant expires, Wire wire, long maxQueuedBytes) {
         this.id = id;
@@ -71,7 +72,7 @@ public final class Connection {
 
     /** Queues a frame; returns false when the connection is closed or was just closed as a slow consumer. */
     public boolean send(OutboundFrame frame) {
-        if (closed.get()) {
+        if (closed.get() || closeWhenSent != null) {
             return false;
         }
         if (queuedBytes.addAndGet(frame.bytes()) > maxQueuedBytes) {
@@ -116,6 +117,20 @@ public final class Connection {
         }
     }
 
+    /**
+     * Accepts no more frames and closes once those already queued are sent, so the client reads why (e.g. its
+     * {@code rate_limited} errors before 1008). Bounded: a peer that does not read is cut off by the send timeout.
+     */
+    public void closeWhenSent(CloseReason reason) {
+        if (closed.get() || closeWhenSent != null) {
+            return;
+        }
+        closeWhenSent = reason;
+        if (sending.compareAndSet(false, true)) {
+            pump();
+        }
+    }
+
     /** Marks the connection closed after the peer or container closed it. */
     public void closed() {
         closed.set(true);
@@ -127,9 +142,12 @@ public final class Connection {
         while (true) {
             OutboundFrame frame = closed.get() ? null : queue.poll();
             if (frame == null) {
+                if (closeWhenSent != null && !closed.get()) {
+                    close(closeWhenSent);
+                }
                 sending.set(false);
-                // a frame queued after our poll but before the release must not be stranded
-                if (closed.get() || queue.isEmpty() || !sending.compareAndSet(false, true)) {
+                // a frame (or a closeWhenSent) arriving after our poll but before the release must not be stranded
+                if (closed.get() || queue.isEmpty() && closeWhenSent == null || !sending.compareAndSet(false, true)) {
                     return;
                 }
                 continue;

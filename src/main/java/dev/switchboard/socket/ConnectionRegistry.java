@@ -188,6 +188,11 @@ public class ConnectionRegistry {
         return byId.size();
     }
 
+    /** Users with at least one open connection. */
+    public int users() {
+        return byUser.size();
+    }
+
     public Collection<Connection> all() {
         return byId.values();
     }

@@ -56,12 +56,12 @@ final class SessionWire implements Wire {
 
     @Override
     public void close(CloseReason reason) {
-        // one line per connection the server closes; the user is the handshake's, never a token
-        LOG.info(() -> "connection " + session.getId() + " of " + user() + " closed by server ("
-                + reason.getCloseCode().getCode() + ", " + reason.getReasonPhrase() + ")");
         closer.execute(() -> {
             try {
                 if (session.isOpen()) {
+                    // one line per connection the server closes; the user is the handshake's, never a token
+                    LOG.info(() -> "connection " + session.getId() + " of " + user() + " closed by server ("
+                            + reason.getCloseCode().getCode() + ", " + reason.getReasonPhrase() + ")");
                     session.close(reason);
                 }
             } catch (IOException | RuntimeException e) {

@@ -96,9 +96,10 @@ class FrameIT {
             ws.writeRaw(RawWebSocket.header(true, RawWebSocket.OP_TEXT, 1L << 40, true));
             ws.writeRaw(new byte[] {1, 2, 3, 4}); // mask key
             ws.writeRaw(new byte[100 * 1024]); // the start of the claimed payload, beyond the 64 KiB limit
-            int code = ws.awaitClose(); // a read timeout (10 s) fails the test
+            ws.socket().setSoTimeout(20_000);
+            int code = ws.awaitClose(); // a read timeout (20 s) fails the test
             LOG.info(() -> "2^40-byte header: closed with " + code + " after " + (System.nanoTime() - start) / 1_000_000 + " ms");
-            // 1009 when the container counts the payload against the limit; 1001 (idle timeout, 6 s on the IT
+            // 1009 when the container counts the payload against the limit; 1001 (idle timeout, 12 s on the IT
             // server) when it waits for more; -1 when it drops the TCP connection
             assertTrue(List.of(1009, 1001, -1).contains(code), "cut off, got " + code);
         }
@@ -120,10 +121,10 @@ class FrameIT {
 
     @Test
     void aQuietConnectionThatAnswersPingsOutlivesTheListenerTimeouts() throws Exception {
-        // 10 s: longer than the IT server's parse (3 s), no-request (8 s) and idle (6 s) timeouts; Tyrus answers pings
+        // 14 s: longer than the IT server's parse (3 s), no-request (8 s) and idle (12 s) timeouts; Tyrus answers pings
         try (WsClient c = WsClient.connect(chat())) {
             c.expect("welcome");
-            assertNull(c.poll(10_000), "nothing but pings arrives");
+            assertNull(c.poll(14_000), "nothing but pings arrives");
             assertTrue(c.session().isOpen());
             c.send("{\"type\":\"ping\"}");
             c.expect("pong");
