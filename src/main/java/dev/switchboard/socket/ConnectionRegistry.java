@@ -51,6 +51,8 @@ public class ConnectionRegistry {
 
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
+    private final Map<String, Set<Connection>> byAddress = new ConcurrentHashMap<>();
+    private static final String ADDRESS = "switchboard.address"; // HandshakeConfigurator.ADDRESS
 
     protected ConnectionRegistry() {} // for CDI proxies
 
@@ -82,6 +84,10 @@ public class ConnectionRegistry {
         session.setMaxBinaryMessageBufferSize(settings.maxBinaryBytes());
         session.getUserProperties().put(KEY, c);
         add(c);
+        if (session.getUserProperties().get(ADDRESS) instanceof String address) {
+            c.attributes().put(ADDRESS, address);
+            byAddress.computeIfAbsent(address, a -> ConcurrentHashMap.newKeySet()).add(c);
+        }
         watch(c);
         return c;
     }
@@ -144,6 +150,12 @@ public class ConnectionRegistry {
         if (c != null) {
             c.closed();
             remove(c);
+            if (c.attributes().get(ADDRESS) instanceof String address) {
+                byAddress.computeIfPresent(address, (a, set) -> {
+                    set.remove(c);
+                    return set.isEmpty() ? null : set;
+                });
+            }
             if (c.attributes().remove(EXPIRY) instanceof Future<?> expiry) {
                 expiry.cancel(false); // else the task would hold the connection until the token expires
             }
@@ -160,9 +172,15 @@ public class ConnectionRegistry {
         return c;
     }
 
-    /** Open connections from each user, for the connection caps. */
+    /** Open connections of a user, for the connection caps. */
     public int countOf(String user) {
         Set<Connection> set = byUser.get(user);
+        return set == null ? 0 : set.size();
+    }
+
+    /** Open connections from a remote address (as the handshake filter saw it), for the connection caps. */
+    public int countFrom(String address) {
+        Set<Connection> set = byAddress.get(address);
         return set == null ? 0 : set.size();
     }
 

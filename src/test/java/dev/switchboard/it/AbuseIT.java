@@ -264,6 +264,33 @@ class AbuseIT {
     }
 
     @Test
+    void aUserHoldsAtMostTheConfiguredNumberOfConnections() throws Exception {
+        URI uri = chat(SessionApi.unique("hoarder")); // one token, many connections
+        List<RawWebSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) { // switchboard.limits.connections.user, default 20
+                RawWebSocket ws = RawWebSocket.open(uri);
+                held.add(ws);
+                assertTrue(ws.read().text().contains("\"welcome\""));
+            }
+            IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> RawWebSocket.open(uri));
+            assertTrue(refused.getMessage().contains(" 429"), refused.getMessage());
+            held.remove(0).close();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (true) { // the server notices the close asynchronously
+                try {
+                    held.add(RawWebSocket.open(uri));
+                    break;
+                } catch (IOException e) {
+                    assertTrue(System.nanoTime() < deadline, "a freed slot is usable again: " + e.getMessage());
+                }
+            }
+        } finally {
+            held.forEach(RawWebSocket::close);
+        }
+    }
+
+    @Test
     void nobodyIsDeliveredAsSomeoneElse() throws Exception {
         String alice = SessionApi.unique("alice");
         String bob = SessionApi.unique("bob");
