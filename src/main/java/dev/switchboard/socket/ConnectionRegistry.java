@@ -101,9 +101,20 @@ public class ConnectionRegistry {
         if (!started) {
             startHeartbeat(s);
         }
-        if (c.expires() != null) {
-            long delay = Math.max(0, Duration.between(Instant.now(), c.expires()).toMillis());
-            c.attributes().put(EXPIRY, s.schedule(() -> c.close(CloseCodes.TOKEN_EXPIRED), delay, TimeUnit.MILLISECONDS));
+        scheduleExpiryIfDue(c, s);
+    }
+
+    /**
+     * Schedules the 1008 "token expired" close once the expiry is within one heartbeat. Not at open for a
+     * 12 h token: a cancelled task stays in the scheduler's queue (holding its connection) until its time.
+     */
+    private void scheduleExpiryIfDue(Connection c, ScheduledExecutorService s) {
+        if (c.expires() == null || c.attributes().containsKey(EXPIRY)) {
+            return;
+        }
+        long delay = Duration.between(Instant.now(), c.expires()).toMillis();
+        if (delay <= TimeUnit.SECONDS.toMillis(Math.max(1, settings.heartbeatSeconds())) + 1000) {
+            c.attributes().put(EXPIRY, s.schedule(() -> c.close(CloseCodes.TOKEN_EXPIRED), Math.max(0, delay), TimeUnit.MILLISECONDS));
         }
     }
 
@@ -121,8 +132,10 @@ public class ConnectionRegistry {
     void heartbeat() {
         long idle = settings.idleTimeout().toNanos();
         long now = System.nanoTime();
+        ScheduledExecutorService s = scheduler();
         for (Connection c : byId.values()) {
             try {
+                scheduleExpiryIfDue(c, s);
                 if (now - c.lastSeenNanos() > idle) {
                     LOG.fine(() -> c + " silent for longer than the idle timeout");
                     c.close(CloseCodes.IDLE);

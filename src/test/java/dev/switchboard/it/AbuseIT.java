@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.security.TokenService;
 import dev.switchboard.testing.RawWebSocket;
 import dev.switchboard.testing.WsClient;
 import jakarta.json.Json;
@@ -12,6 +13,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -287,6 +290,19 @@ class AbuseIT {
             }
         } finally {
             held.forEach(RawWebSocket::close);
+        }
+    }
+
+    @Test
+    void aSilentConnectionIsClosed1008WhenItsTokenExpires() throws Exception {
+        TokenService shortLived = new TokenService(Deployments.SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(3),
+                Clock.systemUTC());
+        URI uri = URI.create(Deployments.ws("/ws/chat") + "?token=" + shortLived.issue(SessionApi.unique("brief")).value());
+        try (WsClient c = WsClient.connect(uri)) {
+            c.expect("welcome");
+            var reason = c.awaitClose();
+            assertEquals(1008, reason.getCloseCode().getCode());
+            assertEquals("token expired", reason.getReasonPhrase());
         }
     }
 
