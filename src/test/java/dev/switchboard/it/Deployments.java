@@ -19,7 +19,8 @@ public final class Deployments {
     }
 
     public static int httpPort() {
-        return 8080 + Integer.getInteger("it.port.offset", 10000);
+        // in the client JVM: the build's it.port.offset; inside the server (in-container tests): its own port offset
+        return 8080 + Integer.getInteger("it.port.offset", Integer.getInteger("jboss.socket.binding.port-offset", 10000));
     }
 
     public static URI http(String path) {
