@@ -96,20 +96,23 @@ public final class RawWebSocket implements AutoCloseable {
         sendFrame(true, OP_TEXT, text.getBytes(StandardCharsets.UTF_8), true);
     }
 
+    /** One frame in one write: a server that closes on the header must not break a half-written frame. */
     public void sendFrame(boolean fin, int opcode, byte[] payload, boolean masked) throws IOException {
-        writeRaw(header(fin, opcode, payload.length, masked));
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+        frame.writeBytes(header(fin, opcode, payload.length, masked));
         if (masked) {
             byte[] mask = new byte[4];
             RANDOM.nextBytes(mask);
-            writeRaw(mask);
+            frame.writeBytes(mask);
             byte[] m = payload.clone();
             for (int i = 0; i < m.length; i++) {
                 m[i] ^= mask[i & 3];
             }
-            writeRaw(m);
+            frame.writeBytes(m);
         } else {
-            writeRaw(payload);
+            frame.writeBytes(payload);
         }
+        writeRaw(frame.toByteArray());
     }
 
     /** Just a frame header (the mask bit and length as given; no mask key, no payload). */
