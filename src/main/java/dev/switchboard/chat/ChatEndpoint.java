@@ -1,9 +1,11 @@
 package dev.switchboard.chat;
 
-import dev.switchboard.protocol.ClientMessage;
+import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.MessageCodec;
+import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.security.HandshakeConfigurator;
 import dev.switchboard.security.Identities;
+import dev.switchboard.security.InboundGuard;
 import dev.switchboard.socket.CloseCodes;
 import dev.switchboard.socket.Connection;
 import dev.switchboard.socket.ConnectionRegistry;
@@ -13,9 +15,11 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -37,6 +41,9 @@ public class ChatEndpoint {
     @Inject
     Identities identities;
 
+    @Inject
+    InboundGuard guard;
+
     @OnOpen
     public void open(Session session) throws IOException {
         var identity = identities.of(session);
@@ -49,17 +56,36 @@ public class ChatEndpoint {
         chat.opened(c);
     }
 
+    /** Text frames arrive whole, as text, so the guard can check size and rate before anything is parsed. */
     @OnMessage(maxMessageSize = 64 * 1024)
-    public void message(Session session, ClientMessage message) {
+    public void message(Session session, String text) {
+        Connection c = connections.of(session);
+        if (c != null && guard.admitText(c, text)) {
+            chat.handle(c, MessageCodec.read(text));
+        }
+    }
+
+    /** Attachments are not implemented yet: a binary message within the limit gets {@code bad_request}, one over it 1009. */
+    @OnMessage(maxMessageSize = 1024 * 1024)
+    public void binary(Session session, ByteBuffer data) {
+        Connection c = connections.of(session);
+        if (c != null && guard.admitBinary(c, data.remaining())) {
+            c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "binary attachments are not supported yet", null));
+        }
+    }
+
+    /** The answer to a heartbeat: the peer is alive. */
+    @OnMessage
+    public void pong(Session session, PongMessage pong) {
         Connection c = connections.of(session);
         if (c != null) {
-            chat.handle(c, message);
+            c.seen();
         }
     }
 
     @OnClose
     public void close(Session session, CloseReason reason) {
-        Connection c = connections.closed(session);
+        Connection c = connections.closed(session, reason);
         if (c != null) {
             chat.closed(c);
         }

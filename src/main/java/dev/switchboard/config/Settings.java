@@ -38,6 +38,13 @@ public final class Settings {
     public static final String DB_URL = "switchboard.db.url";
     public static final String DB_USER = "switchboard.db.user";
     public static final String DB_PASSWORD = "switchboard.db.password";
+    public static final String MAX_BINARY_BYTES = "switchboard.limits.binary";
+    public static final String RATE = "switchboard.limits.rate";
+    public static final String RATE_BURST = "switchboard.limits.burst";
+    public static final String IDLE_TIMEOUT = "switchboard.idle.timeout";
+    public static final String CONNECTIONS_PER_USER = "switchboard.limits.connections.user";
+    public static final String CONNECTIONS_PER_ADDRESS = "switchboard.limits.connections.address";
+    public static final String METRICS_REMOTE = "switchboard.metrics.remote";
 
     private final Map<String, String> overrides;
     private final boolean fromEnvironment;
@@ -171,5 +178,39 @@ public final class Settings {
 
     public int maxPublishBytes() {
         return integer(MAX_PUBLISH_BYTES, 64 * 1024);
+    }
+
+    public int maxBinaryBytes() {
+        return integer(MAX_BINARY_BYTES, 1024 * 1024);
+    }
+
+    /** Messages per second a connection may send on average. */
+    public int ratePerSecond() {
+        return integer(RATE, 20);
+    }
+
+    /** Messages a connection may send at once before the rate applies. */
+    public int rateBurst() {
+        return integer(RATE_BURST, 40);
+    }
+
+    /** A connection from which nothing (not even a pong) arrived for this long is dropped. */
+    public Duration idleTimeout() {
+        return duration(IDLE_TIMEOUT, Duration.ofSeconds(60));
+    }
+
+    /** Open connections one user may hold on this node (0 = no cap). */
+    public int connectionsPerUser() {
+        return integer(CONNECTIONS_PER_USER, 20);
+    }
+
+    /** Open connections one remote address may hold on this node (0 = no cap). */
+    public int connectionsPerAddress() {
+        return integer(CONNECTIONS_PER_ADDRESS, 200);
+    }
+
+    /** Whether {@code GET /api/metrics} answers callers other than loopback (operators only, if so). */
+    public boolean metricsRemote() {
+        return flag(METRICS_REMOTE, false);
     }
 }

@@ -84,4 +84,9 @@ public class StreamFollowers {
     public int streamCount() {
         return byStream.size();
     }
+
+    /** Follows across all streams (one connection following three streams counts three). */
+    public int followCount() {
+        return byConnection.values().stream().mapToInt(Set::size).sum();
+    }
 }

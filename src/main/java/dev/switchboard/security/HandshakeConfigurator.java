@@ -23,19 +23,24 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
     /** User-property keys read by the endpoints. */
     public static final String PRINCIPAL = "switchboard.principal";
     public static final String TOKEN = "switchboard.token";
+    public static final String ADDRESS = "switchboard.address";
 
     /** Set while the filter passes a request it already checked on to the container's upgrade. */
     private static final ThreadLocal<Boolean> ORIGIN_CHECKED = new ThreadLocal<>();
+    /** The client's address, from the filter (the WebSocket API does not expose it), for the per-address cap. */
+    private static final ThreadLocal<String> REMOTE_ADDRESS = new ThreadLocal<>();
 
     private volatile OriginPolicy origins;
 
     static void passOriginCheck(FilterChain chain, ServletRequest req, ServletResponse res)
             throws IOException, ServletException {
         ORIGIN_CHECKED.set(Boolean.TRUE);
+        REMOTE_ADDRESS.set(req.getRemoteAddr());
         try {
             chain.doFilter(req, res);
         } finally {
             ORIGIN_CHECKED.remove();
+            REMOTE_ADDRESS.remove();
         }
     }
 
@@ -57,6 +62,7 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
         Principal principal = request.getUserPrincipal();
         config.getUserProperties().put(PRINCIPAL, principal == null ? null : principal.getName());
         config.getUserProperties().put(TOKEN, Credentials.token(cookies(request), request.getParameterMap()));
+        config.getUserProperties().put(ADDRESS, REMOTE_ADDRESS.get());
     }
 
     private static List<String> cookies(HandshakeRequest request) {

@@ -1,6 +1,7 @@
 package dev.switchboard.security;
 
 import dev.switchboard.config.Settings;
+import dev.switchboard.socket.ConnectionRegistry;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -34,6 +35,9 @@ public class HandshakeFilter extends HttpFilter {
     @Inject
     TokenService tokens;
 
+    @Inject
+    ConnectionRegistry connections;
+
     private OriginPolicy origins;
 
     @Override
@@ -56,8 +60,16 @@ public class HandshakeFilter extends HttpFilter {
             refuse(res, 403, "forbidden", "origin not allowed");
             return;
         }
+        int perAddress = settings.connectionsPerAddress();
+        if (perAddress > 0 && connections.countFrom(req.getRemoteAddr()) >= perAddress) {
+            LOG.info(() -> "handshake refused (429, more than " + perAddress + " connections) from " + req.getRemoteAddr());
+            refuse(res, 429, "too_many_connections", "too many connections from this address");
+            return;
+        }
         if (req.getUserPrincipal() != null) {
-            HandshakeConfigurator.passOriginCheck(chain, req, res);
+            if (!overUserCap(req.getUserPrincipal().getName(), req, res)) {
+                HandshakeConfigurator.passOriginCheck(chain, req, res);
+            }
             return;
         }
         String raw = Credentials.token(Collections.list(req.getHeaders("Cookie")),
@@ -70,6 +82,9 @@ public class HandshakeFilter extends HttpFilter {
             refuse(res, 401, "unauthorized", "sign in first: POST /api/session");
             return;
         }
+        if (overUserCap(token.get().user(), req, res)) {
+            return;
+        }
         Principal user = new UserPrincipal(token.get().user());
         HandshakeConfigurator.passOriginCheck(chain, new HttpServletRequestWrapper(req) {
             @Override
@@ -77,6 +92,17 @@ public class HandshakeFilter extends HttpFilter {
                 return user;
             }
         }, res);
+    }
+
+    /** Refuses (429) a user who already holds the configured number of connections on this node. */
+    private boolean overUserCap(String user, HttpServletRequest req, HttpServletResponse res) throws IOException {
+        int perUser = settings.connectionsPerUser();
+        if (perUser > 0 && connections.countOf(user) >= perUser) {
+            LOG.info(() -> "handshake refused (429, " + user + " holds " + perUser + " connections) from " + req.getRemoteAddr());
+            refuse(res, 429, "too_many_connections", "too many connections for this user");
+            return true;
+        }
+        return false;
     }
 
     private static void refuse(HttpServletResponse res, int status, String code, String message) throws IOException {

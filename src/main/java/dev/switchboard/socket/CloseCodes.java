@@ -16,6 +16,13 @@ public final class CloseCodes {
             new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "no valid identity");
     public static final CloseReason GOING_AWAY =
             new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
+    public static final CloseReason FLOODING =
+            new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "rate limit exceeded");
+    public static final CloseReason TOO_BIG =
+            new CloseReason(CloseReason.CloseCodes.TOO_BIG, "message too large");
+    /** Nothing, not even a pong, arrived within the idle timeout: the peer is presumed gone. */
+    public static final CloseReason IDLE =
+            new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "idle timeout");
     public static final CloseReason SERVER_ERROR =
             new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "unexpected server error");
 

@@ -45,6 +45,8 @@ public final class Connection {
     private final AtomicBoolean sending = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
+    private volatile long lastSeenNanos = System.nanoTime();
+    private volatile CloseReason closeWhenSent;
 
     public Connection(String id, String user, Instant expires, Wire wire, long maxQueuedBytes) {
         this.id = id;
@@ -83,7 +85,7 @@ public final class Connection {
 
     /** Queues a frame; returns false when the connection is closed or was just closed as a slow consumer. */
     public boolean send(OutboundFrame frame) {
-        if (closed.get()) {
+        if (closed.get() || closeWhenSent != null) {
             return false;
         }
         if (queuedBytes.addAndGet(frame.bytes()) > maxQueuedBytes) {
@@ -116,7 +118,7 @@ public final class Connection {
         if (policy == Overflow.CLOSE || key == null) {
             return send(frame);
         }
-        if (closed.get()) {
+        if (closed.get() || closeWhenSent != null) {
             return false;
         }
         synchronized (lossy) {
@@ -197,6 +199,23 @@ public final class Connection {
         return false;
     }
 
+    /** Something (a frame or a pong) arrived from the peer: it is alive. */
+    public void seen() {
+        lastSeenNanos = System.nanoTime();
+    }
+
+    /** {@link System#nanoTime()} when the peer was last heard from (or the connection opened). */
+    public long lastSeenNanos() {
+        return lastSeenNanos;
+    }
+
+    /** A heartbeat: a WebSocket ping, outside the send queue (a control frame, answered by the peer's pong). */
+    public void ping() {
+        if (!closed.get()) {
+            wire.ping();
+        }
+    }
+
     /** Bytes waiting to be written. */
     public long queuedBytes() {
         return queuedBytes.get();
@@ -207,6 +226,20 @@ public final class Connection {
         if (closed.compareAndSet(false, true)) {
             queue.clear();
             wire.close(reason);
+        }
+    }
+
+    /**
+     * Accepts no more frames and closes once those already queued are sent, so the client reads why (e.g. its
+     * {@code rate_limited} errors before 1008). Bounded: a peer that does not read is cut off by the send timeout.
+     */
+    public void closeWhenSent(CloseReason reason) {
+        if (closed.get() || closeWhenSent != null) {
+            return;
+        }
+        closeWhenSent = reason;
+        if (sending.compareAndSet(false, true)) {
+            pump();
         }
     }
 
@@ -221,9 +254,12 @@ public final class Connection {
         while (true) {
             Slot slot = closed.get() ? null : queue.poll();
             if (slot == null) {
+                if (closeWhenSent != null && !closed.get()) {
+                    close(closeWhenSent);
+                }
                 sending.set(false);
-                // a frame queued after our poll but before the release must not be stranded
-                if (closed.get() || queue.isEmpty() || !sending.compareAndSet(false, true)) {
+                // a frame (or a closeWhenSent) arriving after our poll but before the release must not be stranded
+                if (closed.get() || queue.isEmpty() && closeWhenSent == null || !sending.compareAndSet(false, true)) {
                     return;
                 }
                 continue;

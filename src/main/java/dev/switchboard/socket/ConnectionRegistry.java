@@ -4,34 +4,55 @@ import dev.switchboard.config.Settings;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * Every open connection of this node, also by user (all devices and tabs of one user), and the bridge
- * from a container {@link Session} to its {@link Connection}.
+ * from a container {@link Session} to its {@link Connection}. It also keeps connections honest over
+ * time: a heartbeat pings every connection every {@code switchboard.heartbeat} seconds and drops one
+ * not heard from (no frame, no pong) within {@code switchboard.idle.timeout}, since a peer whose TCP
+ * vanished sends no close frame; a token-authenticated connection is closed (1008) when its token expires.
  */
 @ApplicationScoped
 public class ConnectionRegistry {
 
     private static final String KEY = Connection.class.getName();
+    private static final String EXPIRY = KEY + ".expiry";
+    private static final Logger LOG = Logger.getLogger(ConnectionRegistry.class.getName());
 
     @Resource
     private ManagedExecutorService managedExecutor;
 
+    @Resource
+    private ManagedScheduledExecutorService managedScheduler;
+
     private Settings settings;
     private Executor executor;
+    private ScheduledExecutorService scheduler;
+    private final List<Future<?>> periodic = new CopyOnWriteArrayList<>();
+    private volatile boolean started;
 
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
+    private final Map<String, Set<Connection>> byAddress = new ConcurrentHashMap<>();
+    private static final String ADDRESS = "switchboard.address"; // HandshakeConfigurator.ADDRESS
 
     protected ConnectionRegistry() {} // for CDI proxies
 
@@ -40,10 +61,16 @@ public class ConnectionRegistry {
         this.settings = settings;
     }
 
-    /** Outside a container (in-process tests): closes run on the given executor. */
+    /** Outside a container (in-process tests): closes run on the given executor; no heartbeat or token expiry. */
     public ConnectionRegistry(Settings settings, Executor executor) {
         this.settings = settings;
         this.executor = executor;
+    }
+
+    /** Outside a container (in-process tests): closes on {@code executor}, heartbeat and expiry on {@code scheduler}. */
+    public ConnectionRegistry(Settings settings, Executor executor, ScheduledExecutorService scheduler) {
+        this(settings, executor);
+        this.scheduler = scheduler;
     }
 
     /** Binds a new session to a connection for the given user and registers it. */
@@ -51,9 +78,78 @@ public class ConnectionRegistry {
         Executor closer = executor != null ? executor : managedExecutor;
         Connection c = new Connection(session.getId(), user, expires,
                 new SessionWire(session, settings.sendTimeout().toMillis(), closer), settings.sendQueueBytes());
+        // the container's own limits, matching ours (the application checks them too: InboundGuard)
+        session.setMaxIdleTimeout(settings.idleTimeout().toMillis());
+        session.setMaxTextMessageBufferSize(settings.maxFrameBytes());
+        session.setMaxBinaryMessageBufferSize(settings.maxBinaryBytes());
         session.getUserProperties().put(KEY, c);
         add(c);
+        if (session.getUserProperties().get(ADDRESS) instanceof String address) {
+            c.attributes().put(ADDRESS, address);
+            byAddress.computeIfAbsent(address, a -> ConcurrentHashMap.newKeySet()).add(c);
+        }
+        watch(c);
         return c;
+    }
+
+    /** Schedules the token expiry of a connection and starts the heartbeat with the first connection. */
+    void watch(Connection c) {
+        ScheduledExecutorService s = scheduler();
+        if (s == null) {
+            return;
+        }
+        if (!started) {
+            startHeartbeat(s);
+        }
+        scheduleExpiryIfDue(c, s);
+    }
+
+    /**
+     * Schedules the 1008 "token expired" close once the expiry is within one heartbeat. Not at open for a
+     * 12 h token: a cancelled task stays in the scheduler's queue (holding its connection) until its time.
+     */
+    private void scheduleExpiryIfDue(Connection c, ScheduledExecutorService s) {
+        if (c.expires() == null || c.attributes().containsKey(EXPIRY)) {
+            return;
+        }
+        long delay = Duration.between(Instant.now(), c.expires()).toMillis();
+        if (delay <= TimeUnit.SECONDS.toMillis(Math.max(1, settings.heartbeatSeconds())) + 1000) {
+            c.attributes().put(EXPIRY, s.schedule(() -> c.close(CloseCodes.TOKEN_EXPIRED), Math.max(0, delay), TimeUnit.MILLISECONDS));
+        }
+    }
+
+    private synchronized void startHeartbeat(ScheduledExecutorService s) {
+        if (started) {
+            return;
+        }
+        started = true;
+        long every = Math.max(1, settings.heartbeatSeconds());
+        periodic.add(s.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.SECONDS));
+        periodic.add(s.scheduleAtFixedRate(Metrics::tick, 1, 1, TimeUnit.SECONDS));
+    }
+
+    /** Pings every connection; drops those not heard from within the idle timeout. Never throws (it would stop the schedule). */
+    void heartbeat() {
+        long idle = settings.idleTimeout().toNanos();
+        long now = System.nanoTime();
+        ScheduledExecutorService s = scheduler();
+        for (Connection c : byId.values()) {
+            try {
+                scheduleExpiryIfDue(c, s);
+                if (now - c.lastSeenNanos() > idle) {
+                    LOG.fine(() -> c + " silent for longer than the idle timeout");
+                    c.close(CloseCodes.IDLE);
+                } else {
+                    c.ping();
+                }
+            } catch (RuntimeException e) {
+                LOG.fine(() -> "heartbeat of " + c + " failed: " + e);
+            }
+        }
+    }
+
+    private ScheduledExecutorService scheduler() {
+        return scheduler != null ? scheduler : managedScheduler;
     }
 
     /** The connection of a session, or null before {@link #open} or after {@link #closed}. */
@@ -67,8 +163,38 @@ public class ConnectionRegistry {
         if (c != null) {
             c.closed();
             remove(c);
+            if (c.attributes().get(ADDRESS) instanceof String address) {
+                byAddress.computeIfPresent(address, (a, set) -> {
+                    set.remove(c);
+                    return set.isEmpty() ? null : set;
+                });
+            }
+            if (c.attributes().remove(EXPIRY) instanceof Future<?> expiry) {
+                expiry.cancel(false); // else the task would hold the connection until the token expires
+            }
         }
         return c;
+    }
+
+    /** As {@link #closed(Session)}, counting the close code for the metrics. */
+    public Connection closed(Session session, CloseReason reason) {
+        Connection c = closed(session);
+        if (c != null && reason != null) {
+            Metrics.closed(reason.getCloseCode().getCode());
+        }
+        return c;
+    }
+
+    /** Open connections of a user, for the connection caps. */
+    public int countOf(String user) {
+        Set<Connection> set = byUser.get(user);
+        return set == null ? 0 : set.size();
+    }
+
+    /** Open connections from a remote address (as the handshake filter saw it), for the connection caps. */
+    public int countFrom(String address) {
+        Set<Connection> set = byAddress.get(address);
+        return set == null ? 0 : set.size();
     }
 
     public void add(Connection c) {
@@ -93,6 +219,11 @@ public class ConnectionRegistry {
         return byId.size();
     }
 
+    /** Users with at least one open connection. */
+    public int users() {
+        return byUser.size();
+    }
+
     public Collection<Connection> all() {
         return byId.values();
     }
@@ -100,6 +231,7 @@ public class ConnectionRegistry {
     /** On undeploy or shutdown every client is told to come back later (1001) and resumes with {@code since}. */
     @PreDestroy
     void shutdown() {
+        periodic.forEach(f -> f.cancel(false));
         byId.values().forEach(c -> c.close(CloseCodes.GOING_AWAY));
     }
 }

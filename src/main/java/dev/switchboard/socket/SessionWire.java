@@ -29,7 +29,12 @@ final class SessionWire implements Wire {
     @Override
     public void sendText(String text, Consumer<Throwable> done) {
         try {
-            remote.sendText(text, result -> done.accept(result.isOK() ? null : result.getException()));
+            remote.sendText(text, result -> {
+                if (result.isOK()) {
+                    Metrics.sent();
+                }
+                done.accept(result.isOK() ? null : result.getException());
+            });
         } catch (RuntimeException e) { // the session closed under us
             done.accept(e);
         }
@@ -38,10 +43,29 @@ final class SessionWire implements Wire {
     @Override
     public void sendBinary(ByteBuffer data, Consumer<Throwable> done) {
         try {
-            remote.sendBinary(data, result -> done.accept(result.isOK() ? null : result.getException()));
+            remote.sendBinary(data, result -> {
+                if (result.isOK()) {
+                    Metrics.sent();
+                }
+                done.accept(result.isOK() ? null : result.getException());
+            });
         } catch (RuntimeException e) {
             done.accept(e);
         }
+    }
+
+    @Override
+    public void ping() {
+        // off the heartbeat thread: some containers write pings blocking
+        closer.execute(() -> {
+            try {
+                if (session.isOpen()) {
+                    remote.sendPing(ByteBuffer.allocate(0));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "ping of {0} failed: {1}", new Object[] {session.getId(), e.toString()});
+            }
+        });
     }
 
     @Override
@@ -49,11 +73,22 @@ final class SessionWire implements Wire {
         closer.execute(() -> {
             try {
                 if (session.isOpen()) {
+                    // one line per connection the server closes; the user is the handshake's, never a token
+                    LOG.info(() -> "connection " + session.getId() + " of " + user() + " closed by server ("
+                            + reason.getCloseCode().getCode() + ", " + reason.getReasonPhrase() + ")");
                     session.close(reason);
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "close of {0} failed: {1}", new Object[] {session.getId(), e.toString()});
             }
         });
+    }
+
+    private String user() {
+        try {
+            return session.getUserPrincipal() == null ? "?" : session.getUserPrincipal().getName();
+        } catch (RuntimeException e) {
+            return "?";
+        }
     }
 }

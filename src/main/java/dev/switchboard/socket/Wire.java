@@ -17,4 +17,7 @@ public interface Wire {
 
     /** Closes with the given reason. Must not block the caller. */
     void close(CloseReason reason);
+
+    /** Sends a WebSocket ping (heartbeat). Must not block the caller. */
+    default void ping() {}
 }

@@ -11,6 +11,8 @@ import dev.switchboard.delivery.HistoryStore;
 import dev.switchboard.delivery.InMemoryHistoryStore;
 import dev.switchboard.delivery.StreamFollowers;
 import dev.switchboard.security.Identities;
+import dev.switchboard.security.InboundGuard;
+import dev.switchboard.security.RateLimiter;
 import dev.switchboard.security.TokenService;
 import dev.switchboard.socket.ConnectionRegistry;
 import dev.switchboard.topics.TopicService;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
@@ -50,6 +53,7 @@ public final class TestServer implements AutoCloseable {
     public final ConnectionRegistry connections;
     public final TopicService topics;
     private final ExecutorService closer = Executors.newCachedThreadPool();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final HttpServer http;
     private final LoopbackContainer container;
 
@@ -64,9 +68,10 @@ public final class TestServer implements AutoCloseable {
         UserDirectory users = new UserDirectory(this.history);
         DirectMessages directs = new DirectMessages(this.history, fanOut, users, rooms);
         ChatService chat = new ChatService(rooms, directs, users, settings);
-        connections = new ConnectionRegistry(settings, closer);
+        connections = new ConnectionRegistry(settings, closer, scheduler);
         topics = new TopicService(settings);
-        TestInjection.provide(List.of(chat, connections, new Identities(tokens), settings, tokens, users, rooms, topics));
+        InboundGuard guard = new InboundGuard(settings, new RateLimiter(settings));
+        TestInjection.provide(List.of(chat, connections, new Identities(tokens), settings, tokens, users, rooms, topics, guard));
 
         container = new LoopbackContainer();
         for (Class<?> e : endpoints) {
@@ -115,6 +120,7 @@ public final class TestServer implements AutoCloseable {
         container.stop();
         http.shutdownNow();
         closer.shutdownNow();
+        scheduler.shutdownNow();
     }
 
     /** Tyrus's server container without its own HTTP server. */
