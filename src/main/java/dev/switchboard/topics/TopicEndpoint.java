@@ -1,9 +1,11 @@
 package dev.switchboard.topics;
 
-import dev.switchboard.protocol.ClientMessage;
+import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.protocol.TopicCodec;
 import dev.switchboard.security.HandshakeConfigurator;
 import dev.switchboard.security.Identities;
+import dev.switchboard.security.InboundGuard;
 import dev.switchboard.socket.CloseCodes;
 import dev.switchboard.socket.Connection;
 import dev.switchboard.socket.ConnectionRegistry;
@@ -14,11 +16,13 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -43,6 +47,9 @@ public class TopicEndpoint {
     @Inject
     Identities identities;
 
+    @Inject
+    InboundGuard guard;
+
     @OnOpen
     public void open(Session session) throws IOException {
         var identity = identities.of(session);
@@ -54,17 +61,36 @@ public class TopicEndpoint {
         topics.opened(c, Boolean.TRUE.equals(session.getUserProperties().get(OPERATOR)));
     }
 
+    /** Text frames arrive whole, as text, so the guard checks size and rate before anything is parsed (as on /ws/chat). */
     @OnMessage(maxMessageSize = 64 * 1024)
-    public void message(Session session, ClientMessage message) {
+    public void message(Session session, String text) {
+        Connection c = connections.of(session);
+        if (c != null && guard.admitText(c, text)) {
+            topics.handle(c, TopicCodec.read(text));
+        }
+    }
+
+    /** Subscribers only receive binary events; a binary frame from one is refused like any unexpected frame. */
+    @OnMessage(maxMessageSize = 1024 * 1024)
+    public void binary(Session session, ByteBuffer data) {
+        Connection c = connections.of(session);
+        if (c != null && guard.admitBinary(c, data.remaining())) {
+            c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "clients do not send binary frames on /ws/topics", null));
+        }
+    }
+
+    /** The answer to a heartbeat: the peer is alive. */
+    @OnMessage
+    public void pong(Session session, PongMessage pong) {
         Connection c = connections.of(session);
         if (c != null) {
-            topics.handle(c, message);
+            c.seen();
         }
     }
 
     @OnClose
     public void close(Session session, CloseReason reason) {
-        Connection c = connections.closed(session);
+        Connection c = connections.closed(session, reason);
         if (c != null) {
             topics.closed(c);
         }

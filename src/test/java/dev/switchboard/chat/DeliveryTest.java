@@ -65,7 +65,9 @@ class DeliveryTest {
     }
 
     private TestServer start(HistoryStore history) {
-        server = TestServer.start(Settings.of(Map.of()), history, ChatEndpoint.class);
+        // the race test sends as fast as acks come back: the per-connection rate limit is not what it tests
+        server = TestServer.start(Settings.of(Map.of(Settings.RATE, "100000", Settings.RATE_BURST, "100000")), history,
+                ChatEndpoint.class);
         toClose.add(server);
         return server;
     }
