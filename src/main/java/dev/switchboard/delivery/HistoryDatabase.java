@@ -41,8 +41,26 @@ public final class HistoryDatabase implements AutoCloseable {
 
     /** The embedded default: an H2 database file {@code history} in the data directory. */
     public static String defaultUrl(Path dataDir) {
+        return defaultUrl(dataDir, "history");
+    }
+
+    private static String defaultUrl(Path dataDir, String file) {
         // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook must not close the file before the store has flushed
-        return "jdbc:h2:file:" + dataDir.resolve("history").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE";
+        return "jdbc:h2:file:" + dataDir.resolve(file).toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    /**
+     * The embedded file for this deployment: {@code history} for the application {@code switchboard}, else
+     * {@code history-<application>}. Each WAR bundles its own H2, and two H2 engines cannot share one file, so
+     * a second copy of the application on the same server (another context root) keeps its own history.
+     */
+    static String embeddedFile() {
+        try {
+            String app = (String) new InitialContext().lookup("java:app/AppName");
+            return app == null || app.equals("switchboard") ? "history" : "history-" + app.replaceAll("[^A-Za-z0-9_.-]", "_");
+        } catch (NamingException | RuntimeException e) { // outside a container
+            return "history";
+        }
     }
 
     public static HistoryDatabase open(Settings settings) {
@@ -70,7 +88,7 @@ public final class HistoryDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return h2(url.orElseGet(() -> defaultUrl(dir)), user, password);
+        return h2(url.orElseGet(() -> defaultUrl(dir, embeddedFile())), user, password);
     }
 
     /** An H2 database (file or memory) through H2's own small connection pool. */

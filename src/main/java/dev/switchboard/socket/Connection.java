@@ -221,6 +221,14 @@ public final class Connection {
         return queuedBytes.get();
     }
 
+    /** Server shutdown: closes at once on the caller's thread, so the close frame is written before the server exits. */
+    public void closeNow(CloseReason reason) {
+        if (closed.compareAndSet(false, true)) {
+            queue.clear();
+            wire.closeNow(reason);
+        }
+    }
+
     /** Closes once; frames still queued are discarded. */
     public void close(CloseReason reason) {
         if (closed.compareAndSet(false, true)) {

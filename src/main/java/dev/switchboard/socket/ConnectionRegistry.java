@@ -232,6 +232,6 @@ public class ConnectionRegistry {
     @PreDestroy
     void shutdown() {
         periodic.forEach(f -> f.cancel(false));
-        byId.values().forEach(c -> c.close(CloseCodes.GOING_AWAY));
+        byId.values().forEach(c -> c.closeNow(CloseCodes.GOING_AWAY)); // the executors are stopping too
     }
 }

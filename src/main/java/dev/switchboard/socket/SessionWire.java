@@ -6,6 +6,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -70,18 +71,26 @@ final class SessionWire implements Wire {
 
     @Override
     public void close(CloseReason reason) {
-        closer.execute(() -> {
-            try {
-                if (session.isOpen()) {
-                    // one line per connection the server closes; the user is the handshake's, never a token
-                    LOG.info(() -> "connection " + session.getId() + " of " + user() + " closed by server ("
-                            + reason.getCloseCode().getCode() + ", " + reason.getReasonPhrase() + ")");
-                    session.close(reason);
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.FINE, "close of {0} failed: {1}", new Object[] {session.getId(), e.toString()});
+        try {
+            closer.execute(() -> closeNow(reason));
+        } catch (RejectedExecutionException e) { // the executor is going away with the application
+            closeNow(reason);
+        }
+    }
+
+    /** On the caller's thread: for shutdown, when no executor task may run before the server exits. */
+    @Override
+    public void closeNow(CloseReason reason) {
+        try {
+            if (session.isOpen()) {
+                // one line per connection the server closes; the user is the handshake's, never a token
+                LOG.info(() -> "connection " + session.getId() + " of " + user() + " closed by server ("
+                        + reason.getCloseCode().getCode() + ", " + reason.getReasonPhrase() + ")");
+                session.close(reason);
             }
-        });
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "close of {0} failed: {1}", new Object[] {session.getId(), e.toString()});
+        }
     }
 
     private String user() {

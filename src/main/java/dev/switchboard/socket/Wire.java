@@ -18,6 +18,11 @@ public interface Wire {
     /** Closes with the given reason. Must not block the caller. */
     void close(CloseReason reason);
 
+    /** Closes on the caller's thread, blocking if need be: only for shutdown. */
+    default void closeNow(CloseReason reason) {
+        close(reason);
+    }
+
     /** Sends a WebSocket ping (heartbeat). Must not block the caller. */
     default void ping() {}
 }

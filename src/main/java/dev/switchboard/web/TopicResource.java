@@ -123,8 +123,13 @@ public class TopicResource {
         }
     }
 
+    /**
+     * The body is not read to its end, so the connection is closed after the answer: a container that waits
+     * for the rest of the body (Payara's Grizzly does) would otherwise never deliver the 413.
+     */
     private static Response tooLarge(int limit) {
-        return SessionResource.error(Response.Status.REQUEST_ENTITY_TOO_LARGE, "too_large",
+        Response r = SessionResource.error(Response.Status.REQUEST_ENTITY_TOO_LARGE, "too_large",
                 "a publish body may have at most " + limit + " bytes");
+        return Response.fromResponse(r).header("Connection", "close").build();
     }
 }

@@ -85,6 +85,7 @@ class AbuseIT {
 
     @Test
     void aFlooderIsRateLimitedThenClosedWhileItsNeighbourIsServed() throws Exception {
+        Servers.knownPayaraGap("Tyrus resets the TCP connection of a client that is still writing when it closes it, so the 1008 close frame is lost (1006)");
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (WsClient flooder = signedIn(SessionApi.unique("flood")); WsClient neighbour = signedIn(SessionApi.unique("calm"))) {
             Future<Integer> flood = pool.submit(() -> {

@@ -45,6 +45,7 @@ class FrameIT {
 
     @Test
     void anUnmaskedClientFrameCloses1002() throws Exception {
+        Servers.knownPayaraGap("Tyrus accepts an unmasked client frame instead of failing the connection with 1002 (container framing, below the application)");
         try (RawWebSocket ws = welcomed()) {
             ws.sendFrame(true, RawWebSocket.OP_TEXT, "{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8), false);
             assertEquals(1002, ws.awaitClose());
@@ -107,6 +108,7 @@ class FrameIT {
 
     @Test
     void aHalfSentHandshakeIsClosedByTheParseTimeout() throws Exception {
+        Servers.knownPayaraGap("no header-parse timeout is configured for Payara's Grizzly listener yet");
         URI uri = chat();
         try (RawWebSocket ws = RawWebSocket.connect(uri, 0)) {
             String request = RawWebSocket.handshake(uri);
