@@ -53,11 +53,32 @@ function messageItem(m) {
   time.textContent = new Date(m.ts).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   time.title = new Date(m.ts).toLocaleString();
   head.append(who, time);
+  li.append(head, m.attachment ? attachmentView(m.attachment) : textView(m.text));
+  return li;
+}
+
+function textView(content) {
   const text = document.createElement("p");
   text.className = "text";
-  text.textContent = m.text;
-  li.append(head, text);
-  return li;
+  text.textContent = content;
+  return text;
+}
+
+/** Images inline, anything else as a download link; the name is text, the bytes a local blob. */
+function attachmentView(a) {
+  if (a.mime.startsWith("image/")) {
+    const img = document.createElement("img");
+    img.className = "attachment";
+    img.src = a.url;
+    img.alt = a.name;
+    return img;
+  }
+  const link = document.createElement("a");
+  link.className = "attachment";
+  link.href = a.url;
+  link.download = a.name;
+  link.textContent = t("attachment.download", { name: a.name });
+  return link;
 }
 
 function renderMessages() {
@@ -162,6 +183,12 @@ function onMessage(m) {
   else if (m.seq > r.historyUpTo && m.from !== state.me) { r.unread++; renderSidebar(); }
 }
 
+function onAttachment({ header, bytes }) {
+  const url = URL.createObjectURL(new Blob([bytes], { type: header.mime }));
+  onMessage({ room: header.room, seq: header.seq, from: header.from, ts: header.ts, id: header.id,
+    attachment: { name: header.name, mime: header.mime, url } });
+}
+
 function onDirect(m) {
   const peer = m.from === state.me ? m.to : m.from;
   const c = conversation(peer);
@@ -226,6 +253,7 @@ function start(user) {
   sb.on("status", renderStatus)
     .on("message", onMessage)
     .on("direct", onDirect)
+    .on("attachment", onAttachment)
     .on("joined", onJoined)
     .on("presence", onPresence)
     .on("typing", onTyping)
@@ -285,6 +313,14 @@ $("composer").addEventListener("submit", (e) => {
   if (state.active.kind === "room") state.sb.send(state.active.name, text);
   else state.sb.direct(state.active.peer, text);
   $("composer-text").value = "";
+});
+
+$("attach").addEventListener("change", async () => {
+  const file = $("attach").files[0];
+  $("attach").value = "";
+  if (!file || state.active?.kind !== "room") return;
+  if (file.size > 1024 * 1024 - 1024) { notice(t("attachment.tooLarge", { name: file.name })); return; }
+  await state.sb.sendFile(state.active.name, file);
 });
 
 let lastTyping = 0;

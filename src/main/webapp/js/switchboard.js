@@ -59,7 +59,7 @@ export class Switchboard {
     this.ws = ws;
     ws.onmessage = (e) => {
       if (typeof e.data === "string") this.receive(JSON.parse(e.data));
-      else this.emit("binary", decodeBinary(e.data));
+      else this.receiveBinary(decodeBinary(e.data));
     };
     ws.onclose = (e) => this.closed(e);
     ws.onerror = () => {}; // onclose follows and decides
@@ -93,6 +93,16 @@ export class Switchboard {
         break;
     }
     this.emit(m.type, m);
+  }
+
+  /** A chat attachment (header with room and seq) or a binary topic event (header with topic and seq). */
+  receiveBinary(b) {
+    const stream = b.header.room || b.header.topic;
+    if (stream && b.header.seq) {
+      if (b.header.seq <= (this.seqs.get(stream) || 0)) return; // already shown
+      this.seqs.set(stream, b.header.seq);
+    }
+    this.emit(b.header.room ? "attachment" : "binary", b);
   }
 
   closed(e) {
@@ -159,6 +169,19 @@ export class Switchboard {
     this.pending.set(frame.id, frame);
     this.raw(frame);
     return frame.id;
+  }
+
+  /** Sends a file (at most 1 MiB with its header) to a room as a binary frame; resolves to its client id. */
+  async sendFile(room, file) {
+    const id = this.nextId();
+    const header = new TextEncoder().encode(JSON.stringify({ room, name: file.name, mime: file.type || "application/octet-stream", id }));
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const frame = new Uint8Array(2 + header.length + bytes.length);
+    new DataView(frame.buffer).setUint16(0, header.length);
+    frame.set(header, 2);
+    frame.set(bytes, 2 + header.length);
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(frame);
+    return id;
   }
 
   typing(room) {

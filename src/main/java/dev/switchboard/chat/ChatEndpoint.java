@@ -1,8 +1,6 @@
 package dev.switchboard.chat;
 
-import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.MessageCodec;
-import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.security.HandshakeConfigurator;
 import dev.switchboard.security.Identities;
 import dev.switchboard.security.InboundGuard;
@@ -65,12 +63,12 @@ public class ChatEndpoint {
         }
     }
 
-    /** Attachments are not implemented yet: a binary message within the limit gets {@code bad_request}, one over it 1009. */
+    /** Attachments: a binary message over the limit is closed with 1009 by the guard. */
     @OnMessage(maxMessageSize = 1024 * 1024)
     public void binary(Session session, ByteBuffer data) {
         Connection c = connections.of(session);
         if (c != null && guard.admitBinary(c, data.remaining())) {
-            c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "binary attachments are not supported yet", null));
+            chat.attachment(c, data);
         }
     }
 

@@ -1,11 +1,14 @@
 package dev.switchboard.chat;
 
 import dev.switchboard.config.Settings;
+import dev.switchboard.protocol.BinaryFrames;
 import dev.switchboard.protocol.ClientMessage;
+import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.socket.Connection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.ByteBuffer;
 
 /** What the chat endpoint delegates to: one dispatch over the client message types. */
 @ApplicationScoped
@@ -50,6 +53,17 @@ public class ChatService {
             // Java 17 has no exhaustive switch over a sealed type; ChatEndpointTest sends every kind
             throw new IllegalStateException("unhandled message " + message.getClass().getSimpleName());
         }
+    }
+
+    /** A binary frame: an attachment in the shared layout, or {@code bad_request}. */
+    public void attachment(Connection c, ByteBuffer data) {
+        BinaryFrames.Frame frame = BinaryFrames.decode(data);
+        if (frame == null) {
+            c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST,
+                    "a binary frame is an attachment: 2-byte header length, a JSON header, then the bytes", null));
+            return;
+        }
+        rooms.attach(c, frame);
     }
 
     public void closed(Connection c) {

@@ -3,6 +3,7 @@ package dev.switchboard.topics;
 import dev.switchboard.config.Settings;
 import dev.switchboard.protocol.ClientMessage;
 import dev.switchboard.protocol.ErrorCode;
+import dev.switchboard.protocol.BinaryFrames;
 import dev.switchboard.protocol.MessageCodec;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.socket.Connection;
@@ -12,8 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonValue;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -185,12 +184,9 @@ public class TopicService {
         requireTopic(topic);
         byte[] copy = bytes.clone();
         return log(topic).append(seq -> {
-            byte[] header = JSON.createObjectBuilder().add("topic", topic).add("seq", seq)
+            return OutboundFrame.binary(BinaryFrames.encode(JSON.createObjectBuilder().add("topic", topic).add("seq", seq)
                     .add("ts", MessageCodec.timestamp(now())).add("mime", mime == null ? "application/octet-stream" : mime)
-                    .build().toString().getBytes(StandardCharsets.UTF_8);
-            ByteBuffer frame = ByteBuffer.allocate(2 + header.length + copy.length);
-            frame.putShort((short) header.length).put(header).put(copy);
-            return OutboundFrame.binary(frame.array());
+                    .build(), copy));
         });
     }
 

@@ -98,6 +98,10 @@ public final class WsClient implements AutoCloseable {
         session.getAsyncRemote().sendText(json);
     }
 
+    public void sendBinary(byte[] data) {
+        session.getAsyncRemote().sendBinary(java.nio.ByteBuffer.wrap(data));
+    }
+
     /** The next frame, whatever it is. */
     public JsonObject next() {
         try {

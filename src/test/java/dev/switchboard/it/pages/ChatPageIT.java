@@ -99,6 +99,31 @@ class ChatPageIT {
     }
 
     @Test
+    void anImageAttachmentIsShownInlineToTheRoom() throws Exception {
+        String gina = unique("gina");
+        String hal = unique("hal");
+        String room = unique("pics");
+        java.nio.file.Path png = java.nio.file.Files.createTempFile("dot", ".png");
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(16, 12, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        image.setRGB(3, 3, 0xFF2456C7);
+        javax.imageio.ImageIO.write(image, "png", png.toFile());
+        try (Browser g = Browser.open(); Browser h = Browser.open()) {
+            new ChatPage(g).open().signIn(gina).join(room);
+            new ChatPage(h).open().signIn(hal).join(room);
+            g.driver().findElement(By.id("attach")).sendKeys(png.toAbsolutePath().toString());
+            String alt = png.getFileName().toString();
+            for (Browser b : List.of(g, h)) { // the sender sees it too, decoded: a real image, not a broken one
+                b.await(d -> ((Number) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                        "const i = document.querySelector('#messages img.attachment'); return i && i.complete ? i.naturalWidth : 0;"))
+                        .intValue() == 16);
+                assertEquals(alt, b.driver().findElement(By.cssSelector("#messages img.attachment")).getAttribute("alt"));
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(png);
+        }
+    }
+
+    @Test
     void thePageSpeaksChineseWhenTheBrowserDoes() {
         try (Browser zh = Browser.open("zh-CN")) {
             new ChatPage(zh).open();
