@@ -9,7 +9,8 @@
 # Switchboard runs on the WildFly the build unpacks (the same server users run), started fresh for each
 # scenario (the generator re-uses user names, and a guest name stays taken while its token lives), with the
 # full feature set on: identity, acks, sequences, durable history, presence. Only the per-connection rate
-# limit is raised (BENCH_RATE), or S3 would measure the limiter. Heap and collector as the Jetty peer (-Xmx2g).
+# limit is raised (BENCH_RATE), or S3 would measure the limiter, and the per-address connection cap is off
+# (every generated client comes from 127.0.0.1). Heap as the Jetty peer (-Xmx2g).
 # Server pinned to CPU 0, generator to CPU 1. Keep builds and tests off the machine while it runs.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -44,7 +45,7 @@ start_switchboard() {
   cp -r "$CONFIG" "$base/configuration"
   cp "$ROOT/target/switchboard.war" "$base/deployments/"
   JAVA_OPTS="-Xms2g -Xmx2g -XX:+UseG1GC -Djava.net.preferIPv4Stack=true -Djboss.modules.system.pkgs=org.jboss.byteman \
-    -Dswitchboard.limits.rate=$BENCH_RATE -Dswitchboard.limits.burst=$BENCH_RATE -Dswitchboard.token.secret=bench-secret-0123456789abcdef" \
+    -Dswitchboard.limits.rate=$BENCH_RATE -Dswitchboard.limits.burst=$BENCH_RATE -Dswitchboard.limits.connections.address=0 -Dswitchboard.token.secret=bench-secret-0123456789abcdef" \
     "$WILDFLY/bin/standalone.sh" -Djboss.server.base.dir="$base" -b 127.0.0.1 -bmanagement 127.0.0.1 \
     -Djboss.http.port="$PORT" >"$RESULTS/switchboard.server.log" 2>&1 &
   for _ in $(seq 1 120); do
