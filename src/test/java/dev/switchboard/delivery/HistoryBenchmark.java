@@ -84,7 +84,7 @@ public final class HistoryBenchmark {
 
         @Override
         public void failed(Exception e) {
-            e.printStackTrace();
+            System.err.println("append failed: " + e); // a benchmark main: the reason is enough
             stopped.countDown();
         }
     }
