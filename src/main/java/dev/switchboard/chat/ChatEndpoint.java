@@ -18,7 +18,6 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** {@code /ws/chat}: decode, delegate, reply. No state of its own. */
@@ -75,10 +74,7 @@ public class ChatEndpoint {
     /** The answer to a heartbeat: the peer is alive. */
     @OnMessage
     public void pong(Session session, PongMessage pong) {
-        Connection c = connections.of(session);
-        if (c != null) {
-            c.seen();
-        }
+        connections.pong(session);
     }
 
     @OnClose
@@ -91,10 +87,6 @@ public class ChatEndpoint {
 
     @OnError
     public void error(Session session, Throwable failure) {
-        if (failure instanceof IOException) {
-            LOG.log(Level.FINE, "connection {0} failed: {1}", new Object[] {session.getId(), failure.toString()});
-        } else {
-            LOG.log(Level.WARNING, "unexpected failure on connection " + session.getId(), failure);
-        }
+        connections.failed(session, failure);
     }
 }

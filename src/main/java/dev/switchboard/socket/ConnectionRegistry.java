@@ -21,6 +21,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -155,6 +156,23 @@ public class ConnectionRegistry {
     /** The connection of a session, or null before {@link #open} or after {@link #closed}. */
     public Connection of(Session session) {
         return (Connection) session.getUserProperties().get(KEY);
+    }
+
+    /** A pong to a heartbeat arrived: the peer is alive. */
+    public void pong(Session session) {
+        Connection c = of(session);
+        if (c != null) {
+            c.seen();
+        }
+    }
+
+    /** An endpoint's {@code @OnError}: a client's I/O failure is routine (FINE); anything else is ours (WARNING). */
+    public void failed(Session session, Throwable failure) {
+        if (failure instanceof java.io.IOException) {
+            LOG.log(Level.FINE, "connection {0} failed: {1}", new Object[] {session.getId(), failure.toString()});
+        } else {
+            LOG.log(Level.WARNING, "unexpected failure on connection " + session.getId(), failure);
+        }
     }
 
     /** The session ended; returns its connection, or null if it had none. */

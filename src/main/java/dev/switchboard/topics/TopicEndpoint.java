@@ -23,7 +23,6 @@ import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** {@code /ws/topics}: decode, delegate, reply; the handshake rules are {@code /ws/chat}'s. */
@@ -82,10 +81,7 @@ public class TopicEndpoint {
     /** The answer to a heartbeat: the peer is alive. */
     @OnMessage
     public void pong(Session session, PongMessage pong) {
-        Connection c = connections.of(session);
-        if (c != null) {
-            c.seen();
-        }
+        connections.pong(session);
     }
 
     @OnClose
@@ -98,11 +94,7 @@ public class TopicEndpoint {
 
     @OnError
     public void error(Session session, Throwable failure) {
-        if (failure instanceof IOException) {
-            LOG.log(Level.FINE, "connection {0} failed: {1}", new Object[] {session.getId(), failure.toString()});
-        } else {
-            LOG.log(Level.WARNING, "unexpected failure on connection " + session.getId(), failure);
-        }
+        connections.failed(session, failure);
     }
 
     /** The shared handshake rules, plus whether the container gave the caller the operator role. */
