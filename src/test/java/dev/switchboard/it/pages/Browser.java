@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -84,7 +85,10 @@ final class Browser implements AutoCloseable {
     }
 
     <T> T await(Function<WebDriver, T> condition, Duration timeout) {
-        return new WebDriverWait(driver, timeout).until(condition::apply);
+        // live pages redraw (the ticker replaces its sparkline every quote): an element found a moment
+        // ago may be gone when it is read, so a stale element means "not yet", not a failure
+        return new WebDriverWait(driver, timeout).ignoring(StaleElementReferenceException.class)
+                .until(condition::apply);
     }
 
     WebElement visible(String css) {
@@ -101,6 +105,24 @@ final class Browser implements AutoCloseable {
 
     List<WebElement> all(String css) {
         return driver.findElements(By.cssSelector(css));
+    }
+
+    /**
+     * The rendered text of every element matching {@code css}, read in one script call: the page may
+     * redraw between finding elements and reading them one by one.
+     */
+    @SuppressWarnings("unchecked")
+    List<String> texts(String css) {
+        return (List<String>) driver.executeScript(
+                "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText);", css);
+    }
+
+    /** Like {@link #texts} for one attribute ({@code null} where it is absent). */
+    @SuppressWarnings("unchecked")
+    List<String> attributes(String css, String attribute) {
+        return (List<String>) driver.executeScript(
+                "return [...document.querySelectorAll(arguments[0])].map(e => e.getAttribute(arguments[1]));",
+                css, attribute);
     }
 
     /** Writes a PNG of the page to docs/screenshots (shown in the README) and target/screenshots. */

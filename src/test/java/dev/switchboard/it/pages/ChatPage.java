@@ -63,10 +63,10 @@ final class ChatPage {
     }
 
     List<String> messages() {
-        return browser.all("#messages .message .text").stream().map(WebElement::getText).toList();
+        return browser.texts("#messages .message .text");
     }
 
     List<String> members() {
-        return browser.all("#members li").stream().map(WebElement::getText).toList();
+        return browser.texts("#members li");
     }
 }

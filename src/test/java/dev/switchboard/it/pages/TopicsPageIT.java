@@ -34,8 +34,8 @@ class TopicsPageIT {
     }
 
     private static int points(Browser b, String symbol) {
-        return b.all("#ticker-rows tr[data-symbol='" + symbol + "'] polyline").stream().findFirst()
-                .map(p -> p.getAttribute("points").trim().split(" ").length).orElse(0);
+        return b.attributes("#ticker-rows tr[data-symbol='" + symbol + "'] polyline", "points").stream().findFirst()
+                .map(p -> p.trim().split(" ").length).orElse(0);
     }
 
     @Test
@@ -44,14 +44,14 @@ class TopicsPageIT {
             signIn(b, OPERATOR);
             b.visible("#ticker-rows tr[data-symbol='ACME']");
             b.await(d -> points(b, "ACME") >= 3); // one quote a second: the row keeps moving
-            String price = b.driver().findElement(By.cssSelector("#ticker-rows tr[data-symbol='ACME'] td:nth-child(2)")).getText();
+            String price = b.texts("#ticker-rows tr[data-symbol='ACME'] td:nth-child(2)").get(0);
             assertTrue(price.matches("\\d+\\.\\d{2}"), price);
 
             b.driver().findElement(By.id("log-follow")).click();
             b.visible("#log-pause");
             // a refused handshake is logged on the server (INFO): the tail shows it
             RawHttp.upgrade(Deployments.httpPort(), "/switchboard/ws/chat", Map.of());
-            b.await(d -> b.all("#log li").stream().anyMatch(li -> li.getText().contains("handshake refused (401")));
+            b.await(d -> b.texts("#log li").stream().anyMatch(li -> li.contains("handshake refused (401")));
             WebElement pause = b.driver().findElement(By.id("log-pause"));
             pause.click();
             b.awaitAttribute("#log-pause", "aria-pressed", "true");
