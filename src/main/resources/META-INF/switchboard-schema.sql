@@ -1,2 +1,3 @@
 CREATE TABLE IF NOT EXISTS sb_stream (name VARCHAR(80) NOT NULL PRIMARY KEY, latest BIGINT NOT NULL, trimmed BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS sb_message (stream VARCHAR(80) NOT NULL, seq BIGINT NOT NULL, sender VARCHAR(64) NOT NULL, recipient VARCHAR(64), body VARCHAR(65536) NOT NULL, sent_at BIGINT NOT NULL, client_id VARCHAR(128), PRIMARY KEY (stream, seq), CONSTRAINT sb_message_client UNIQUE (stream, sender, client_id));
+CREATE TABLE IF NOT EXISTS sb_message (stream VARCHAR(80) NOT NULL, seq BIGINT NOT NULL, sender VARCHAR(64) NOT NULL, recipient VARCHAR(64), body VARCHAR(65536) NOT NULL, sent_at BIGINT NOT NULL, client_id VARCHAR(128), PRIMARY KEY (stream, seq));
+ALTER TABLE sb_message DROP CONSTRAINT IF EXISTS sb_message_client;

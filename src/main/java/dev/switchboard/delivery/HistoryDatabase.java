@@ -2,16 +2,16 @@ package dev.switchboard.delivery;
 
 import dev.switchboard.config.Settings;
 import dev.switchboard.security.DataDirectory;
-import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.Persistence;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Optional;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -19,24 +19,31 @@ import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
- * Opens the history's persistence unit on the database the settings name: a JNDI datasource
- * ({@code switchboard.db.datasource}, e.g. PostgreSQL in production), else a JDBC URL
- * ({@code switchboard.db.url}), else an H2 file in the data directory. Portable JPA only.
+ * The history's database, as plain JDBC: a JNDI datasource ({@code switchboard.db.datasource}, e.g.
+ * PostgreSQL in production), else a JDBC URL ({@code switchboard.db.url}), else an H2 file in the data
+ * directory. Standard SQL only; the schema ({@code META-INF/switchboard-schema.sql}) is created if absent.
+ * No persistence provider: the store writes a few fixed statements in batches, and an ORM's per-statement
+ * work cost more than the database itself (see the README's performance section).
  */
 public final class HistoryDatabase implements AutoCloseable {
 
-    public static final String UNIT = "switchboard";
+    /** Where connections come from. */
+    @FunctionalInterface
+    interface Connector {
+        Connection connect() throws SQLException;
+    }
 
-    private final EntityManagerFactory emf;
+    private final Connector connector;
     private final JdbcConnectionPool pool;
 
-    private HistoryDatabase(EntityManagerFactory emf, JdbcConnectionPool pool) {
-        this.emf = emf;
+    private HistoryDatabase(Connector connector, JdbcConnectionPool pool) {
+        this.connector = connector;
         this.pool = pool;
     }
 
-    public EntityManagerFactory emf() {
-        return emf;
+    /** A connection (auto-commit on, as the source hands it out); the caller closes it. */
+    public Connection connect() throws SQLException {
+        return connector.connect();
     }
 
     /** The embedded default: an H2 database file {@code history} in the data directory. */
@@ -67,7 +74,8 @@ public final class HistoryDatabase implements AutoCloseable {
         Optional<String> jndi = settings.raw(Settings.DB_DATASOURCE);
         if (jndi.isPresent()) {
             try {
-                return open((DataSource) new InitialContext().lookup(jndi.get()), null);
+                DataSource ds = (DataSource) new InitialContext().lookup(jndi.get());
+                return opened(new HistoryDatabase(ds::getConnection, null));
             } catch (NamingException e) {
                 throw new IllegalStateException("no datasource " + jndi.get(), e);
             }
@@ -76,11 +84,7 @@ public final class HistoryDatabase implements AutoCloseable {
         String password = settings.string(Settings.DB_PASSWORD, "");
         Optional<String> url = settings.raw(Settings.DB_URL);
         if (url.isPresent() && !url.get().startsWith("jdbc:h2:")) {
-            Map<String, Object> props = new HashMap<>();
-            props.put("jakarta.persistence.jdbc.url", url.get());
-            props.put("jakarta.persistence.jdbc.user", user);
-            props.put("jakarta.persistence.jdbc.password", password);
-            return new HistoryDatabase(create(props), null);
+            return opened(new HistoryDatabase(() -> DriverManager.getConnection(url.get(), user, password), null));
         }
         Path dir = DataDirectory.of(settings);
         try {
@@ -94,37 +98,29 @@ public final class HistoryDatabase implements AutoCloseable {
     /** An H2 database (file or memory) through H2's own small connection pool. */
     public static HistoryDatabase h2(String url, String user, String password) {
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, user, password);
-        try {
-            return open(pool, pool);
-        } catch (RuntimeException e) {
-            pool.dispose();
-            throw e;
+        return opened(new HistoryDatabase(pool::getConnection, pool));
+    }
+
+    /** Creates the tables if absent (CREATE TABLE IF NOT EXISTS: the same script serves H2 and PostgreSQL). */
+    private static HistoryDatabase opened(HistoryDatabase db) {
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+                InputStream script = HistoryDatabase.class.getResourceAsStream("/META-INF/switchboard-schema.sql")) {
+            for (String sql : new String(script.readAllBytes(), StandardCharsets.UTF_8).split(";")) {
+                if (!sql.isBlank()) {
+                    st.execute(sql.trim());
+                }
+            }
+            return db;
+        } catch (SQLException | IOException | RuntimeException e) {
+            db.close();
+            throw new IllegalStateException("could not open the history database: " + e.getMessage(), e);
         }
-    }
-
-    private static HistoryDatabase open(DataSource ds, JdbcConnectionPool pool) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("jakarta.persistence.nonJtaDataSource", ds);
-        return new HistoryDatabase(create(props), pool);
-    }
-
-    private static EntityManagerFactory create(Map<String, Object> props) {
-        // the schema: CREATE TABLE IF NOT EXISTS, run by the provider at start (the same script serves H2 and PostgreSQL)
-        props.put("jakarta.persistence.schema-generation.database.action", "create");
-        props.put("jakarta.persistence.schema-generation.create-source", "script");
-        props.put("jakarta.persistence.schema-generation.create-script-source", new InputStreamReader(
-                HistoryDatabase.class.getResourceAsStream("/META-INF/switchboard-schema.sql"), StandardCharsets.UTF_8));
-        return Persistence.createEntityManagerFactory(UNIT, props);
     }
 
     @Override
     public void close() {
-        try {
-            emf.close();
-        } finally {
-            if (pool != null) {
-                pool.dispose();
-            }
+        if (pool != null) {
+            pool.dispose();
         }
     }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * History kept in memory, per stream: the last {@code retain} messages and the client ids seen with
  * them (for idempotent resends). Appends to one stream are serialized; their callbacks run in seq order,
- * outside the stream's lock. Not a CDI bean (the container uses {@link JpaHistoryStore}); in-process tests use it.
+ * outside the stream's lock. Not a CDI bean (the container uses {@link SqlHistoryStore}); in-process tests use it.
  */
 @Vetoed
 public class InMemoryHistoryStore implements HistoryStore {

@@ -8,7 +8,7 @@ import dev.switchboard.config.Settings;
 import dev.switchboard.delivery.HistoryDatabase;
 import dev.switchboard.delivery.HistoryStore;
 import dev.switchboard.delivery.InMemoryHistoryStore;
-import dev.switchboard.delivery.JpaHistoryStore;
+import dev.switchboard.delivery.SqlHistoryStore;
 import dev.switchboard.testing.TestServer;
 import dev.switchboard.testing.WsClient;
 import jakarta.json.JsonObject;
@@ -58,8 +58,8 @@ class DeliveryTest {
         writer.shutdownNow();
     }
 
-    private JpaHistoryStore jpa() {
-        JpaHistoryStore s = new JpaHistoryStore(HistoryDatabase.h2(HistoryDatabase.defaultUrl(dir), "", ""), writer, 1000);
+    private SqlHistoryStore jpa() {
+        SqlHistoryStore s = new SqlHistoryStore(HistoryDatabase.h2(HistoryDatabase.defaultUrl(dir), "", ""), writer, 1000);
         toClose.add(s::close);
         return s;
     }
@@ -191,7 +191,7 @@ class DeliveryTest {
 
     @Test
     void historySurvivesARestartOnTheSameDatabaseFile() throws Exception {
-        JpaHistoryStore first = jpa();
+        SqlHistoryStore first = jpa();
         start(first);
         WsClient alice = as("alice");
         alice.join("keep");

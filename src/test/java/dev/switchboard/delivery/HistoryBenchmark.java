@@ -24,7 +24,7 @@ public final class HistoryBenchmark {
         int streams = args.length > 2 ? Integer.parseInt(args[2]) : 50;
         Path dir = Files.createTempDirectory("switchboard-bench");
         ExecutorService writer = Executors.newSingleThreadExecutor();
-        JpaHistoryStore store = new JpaHistoryStore(
+        SqlHistoryStore store = new SqlHistoryStore(
                 HistoryDatabase.h2(HistoryDatabase.defaultUrl(dir), "", ""), writer, 1000);
         AtomicLong acked = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
@@ -65,7 +65,7 @@ public final class HistoryBenchmark {
     }
 
     /** A client that sends its next message when the last one is acked. */
-    private record Sender(JpaHistoryStore store, String stream, String user, String text, AtomicLong acked,
+    private record Sender(SqlHistoryStore store, String stream, String user, String text, AtomicLong acked,
             AtomicBoolean running, CountDownLatch stopped) implements HistoryStore.Appended {
 
         void next() {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.persistence.EntityManager;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,23 +21,23 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The JPA history store on an H2 file (Hibernate as the provider, as on WildFly). */
-class JpaHistoryStoreTest {
+/** The SQL history store on an H2 file, as the server runs it by default. */
+class SqlHistoryStoreTest {
 
     @TempDir
     Path dir;
 
     private final ExecutorService writer = Executors.newSingleThreadExecutor();
-    private final List<JpaHistoryStore> open = new ArrayList<>();
+    private final List<SqlHistoryStore> open = new ArrayList<>();
 
     @AfterEach
     void closeAll() {
-        open.forEach(JpaHistoryStore::close);
+        open.forEach(SqlHistoryStore::close);
         writer.shutdownNow();
     }
 
-    private JpaHistoryStore store(int retain) {
-        JpaHistoryStore s = new JpaHistoryStore(
+    private SqlHistoryStore store(int retain) {
+        SqlHistoryStore s = new SqlHistoryStore(
                 HistoryDatabase.h2(HistoryDatabase.defaultUrl(dir), "", ""), writer, retain);
         open.add(s);
         return s;
@@ -73,7 +72,7 @@ class JpaHistoryStoreTest {
 
     @Test
     void concurrentAppendsGetEverySeqOnceInOrderPerStreamInFewTransactions() throws Exception {
-        JpaHistoryStore s = store(100_000);
+        SqlHistoryStore s = store(100_000);
         int senders = 8;
         int each = 250;
         Map<String, List<Long>> acked = new ConcurrentHashMap<>();
@@ -119,7 +118,7 @@ class JpaHistoryStoreTest {
 
     @Test
     void retentionTrimsInBatchesAndReportsWhatIsGone() throws Exception {
-        JpaHistoryStore s = store(20);
+        SqlHistoryStore s = store(20);
         for (int i = 1; i <= 100; i++) {
             assertEquals(i, append(s, "trim", draft("alice", "t" + i, "c" + i)).message().seq());
         }
@@ -138,7 +137,7 @@ class JpaHistoryStoreTest {
 
         // a store opened later on the same file sees the same tail
         s.close();
-        JpaHistoryStore again = store(20);
+        SqlHistoryStore again = store(20);
         Replay reloaded = again.since("trim", 0);
         assertFalse(reloaded.recovered());
         assertEquals(all.messages(), reloaded.messages());
@@ -146,7 +145,7 @@ class JpaHistoryStoreTest {
 
     @Test
     void aResendIsNotStoredTwiceEvenAfterARestart() throws Exception {
-        JpaHistoryStore s = store(1000);
+        SqlHistoryStore s = store(1000);
         Result first = append(s, "idem", draft("alice", "once", "same"));
         assertFalse(first.duplicate());
         assertEquals(1, first.message().seq());
@@ -156,7 +155,7 @@ class JpaHistoryStoreTest {
         assertEquals(1, again.message().seq());
         s.close();
 
-        JpaHistoryStore restarted = store(1000);
+        SqlHistoryStore restarted = store(1000);
         Result afterRestart = append(restarted, "idem", draft("alice", "once", "same"));
         assertTrue(afterRestart.duplicate(), "the original is found in the database");
         assertEquals(1, afterRestart.message().seq());
@@ -167,7 +166,7 @@ class JpaHistoryStoreTest {
     @Test
     void duplicatesWithinOneBatchAreStoredOnce() throws Exception {
         List<Runnable> held = new ArrayList<>();
-        JpaHistoryStore s = new JpaHistoryStore(HistoryDatabase.h2(HistoryDatabase.defaultUrl(dir), "", ""), held::add, 1000);
+        SqlHistoryStore s = new SqlHistoryStore(HistoryDatabase.h2(HistoryDatabase.defaultUrl(dir), "", ""), held::add, 1000);
         open.add(s);
         List<CompletableFuture<Result>> results = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -187,7 +186,7 @@ class JpaHistoryStoreTest {
     @Test
     void closeStoresWhatIsQueuedAndLaterAppendsFail() throws Exception {
         List<Runnable> never = new ArrayList<>(); // the writer task never runs: everything stays queued
-        JpaHistoryStore s = new JpaHistoryStore(HistoryDatabase.h2(HistoryDatabase.defaultUrl(dir), "", ""), never::add, 1000);
+        SqlHistoryStore s = new SqlHistoryStore(HistoryDatabase.h2(HistoryDatabase.defaultUrl(dir), "", ""), never::add, 1000);
         List<CompletableFuture<Result>> queued = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             CompletableFuture<Result> f = new CompletableFuture<>();
@@ -203,13 +202,13 @@ class JpaHistoryStoreTest {
         s.append("flush", draft("alice", "late", null), recorder(late));
         assertTrue(late.isCompletedExceptionally(), "failed, not silently dropped");
 
-        JpaHistoryStore reopened = store(1000);
+        SqlHistoryStore reopened = store(1000);
         assertEquals(50, reopened.latest("flush"));
     }
 
     @Test
     void aCallbackMayAppendToAnotherStream() throws Exception {
-        JpaHistoryStore s = store(1000);
+        SqlHistoryStore s = store(1000);
         CompletableFuture<Result> second = new CompletableFuture<>();
         s.append("@bob", new HistoryStore.Draft("alice", "bob", "dm", "d1", Instant.now()), new HistoryStore.Appended() {
             @Override
@@ -229,7 +228,7 @@ class JpaHistoryStoreTest {
     @Test
     void aMessageTheDatabaseRefusesFailsAloneAndOthersInItsBatchAreStored() throws Exception {
         List<Runnable> held = new ArrayList<>();
-        JpaHistoryStore s = new JpaHistoryStore(HistoryDatabase.h2(HistoryDatabase.defaultUrl(dir), "", ""), held::add, 1000);
+        SqlHistoryStore s = new SqlHistoryStore(HistoryDatabase.h2(HistoryDatabase.defaultUrl(dir), "", ""), held::add, 1000);
         open.add(s);
         CompletableFuture<Result> ok1 = new CompletableFuture<>();
         CompletableFuture<Result> bad = new CompletableFuture<>();
@@ -246,16 +245,17 @@ class JpaHistoryStoreTest {
         assertEquals(2, s.since("mixed", 0).messages().size());
     }
 
-    private static long rows(JpaHistoryStore s, String stream) {
-        EntityManager em = s.emfForTests().createEntityManager();
-        try {
-            if (stream == null) {
-                return em.createQuery("SELECT COUNT(r) FROM MessageRow r", Long.class).getSingleResult();
+    private static long rows(SqlHistoryStore s, String stream) throws java.sql.SQLException {
+        try (java.sql.Connection c = s.databaseForTests().connect();
+                java.sql.PreparedStatement ps = c.prepareStatement(stream == null ? "SELECT COUNT(*) FROM sb_message"
+                        : "SELECT COUNT(*) FROM sb_message WHERE stream = ?")) {
+            if (stream != null) {
+                ps.setString(1, stream);
             }
-            return em.createQuery("SELECT COUNT(r) FROM MessageRow r WHERE r.stream = :s", Long.class)
-                    .setParameter("s", stream).getSingleResult();
-        } finally {
-            em.close();
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 }

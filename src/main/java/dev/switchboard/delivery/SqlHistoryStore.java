@@ -9,11 +9,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.EntityTransaction;
-import jakarta.persistence.FlushModeType;
-import jakarta.persistence.LockModeType;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -34,16 +35,16 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Durable history through Jakarta Persistence, with group commit: appends are queued, and a writer
+ * Durable history in a SQL database (plain JDBC), with group commit: appends are queued, and a writer
  * task stores everything queued for its streams as one transaction (the streams' head rows locked, seqs
  * assigned from them, rows inserted, retention trimmed), then runs the callbacks in order, so an ack
  * means stored. Joins read a per-stream tail cache that mirrors the rows the database holds for that
  * stream, updated before any callback publishes, so a join registered before reading never misses one.
  */
 @ApplicationScoped
-public class JpaHistoryStore implements HistoryStore {
+public class SqlHistoryStore implements HistoryStore {
 
-    private static final Logger LOG = Logger.getLogger(JpaHistoryStore.class.getName());
+    private static final Logger LOG = Logger.getLogger(SqlHistoryStore.class.getName());
 
     /** Appends stored per transaction at most. */
     static final int MAX_BATCH = 2000;
@@ -55,7 +56,6 @@ public class JpaHistoryStore implements HistoryStore {
 
     private Settings settings;
     private HistoryDatabase database;
-    private EntityManagerFactory emf;
     private Executor executor;
     private int retain;
     private int trimBatch;
@@ -79,27 +79,25 @@ public class JpaHistoryStore implements HistoryStore {
     private final AtomicLong clock = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
 
-    protected JpaHistoryStore() {} // for CDI proxies
+    protected SqlHistoryStore() {} // for CDI proxies
 
     /** In the container: the database from the settings, the writer on the managed executor (see {@link #open}). */
     @Inject
-    public JpaHistoryStore(Settings settings) {
+    public SqlHistoryStore(Settings settings) {
         this.settings = settings;
     }
 
     /** Outside a container: the given database and executor; {@link #close} closes the database too. */
-    public JpaHistoryStore(HistoryDatabase database, Executor executor, int retain) {
+    public SqlHistoryStore(HistoryDatabase database, Executor executor, int retain) {
         this.database = database;
-        this.emf = database.emf();
         this.executor = executor;
         setRetain(retain);
     }
 
     @PostConstruct
     void open() {
-        if (emf == null) {
+        if (database == null) {
             database = HistoryDatabase.open(settings);
-            emf = database.emf();
             executor = managedExecutor;
             setRetain(settings.historyRetained());
         }
@@ -127,6 +125,8 @@ public class JpaHistoryStore implements HistoryStore {
         final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
         final AtomicBoolean scheduled = new AtomicBoolean();
         final ReentrantLock writing = new ReentrantLock();
+        /** The writer's own connection (auto-commit off), kept between batches; dropped after a failure. */
+        Connection connection;
 
         void append(Pending p) {
             queue.add(p);
@@ -162,11 +162,31 @@ public class JpaHistoryStore implements HistoryStore {
             inWriter.set(Boolean.TRUE);
             try {
                 while (!closed && !queue.isEmpty()) {
-                    writeBatch(takeBatch());
+                    writeBatch(this, takeBatch());
                 }
             } finally {
                 inWriter.remove();
                 writing.unlock();
+            }
+        }
+
+        Connection connection() throws SQLException {
+            if (connection == null) {
+                Connection c = database.connect();
+                c.setAutoCommit(false);
+                connection = c;
+            }
+            return connection;
+        }
+
+        void dropConnection() {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // it failed already; a new one is opened for the next batch
+                }
+                connection = null;
             }
         }
 
@@ -181,41 +201,33 @@ public class JpaHistoryStore implements HistoryStore {
     }
 
     /** Stores a batch in one transaction, then calls back; a failed batch is split to isolate what fails. */
-    private void writeBatch(List<Pending> batch) {
+    private void writeBatch(Writer w, List<Pending> batch) {
         Map<String, List<Pending>> byStream = new LinkedHashMap<>();
         for (Pending p : batch) {
             byStream.computeIfAbsent(p.stream, k -> new ArrayList<>()).add(p);
         }
         Map<String, Written> written = new LinkedHashMap<>();
-        EntityManager em = emf.createEntityManager();
-        EntityTransaction tx = em.getTransaction();
         try {
-            em.setFlushMode(FlushModeType.COMMIT); // the heads are written at commit; no flush before each insert
-            tx.begin();
-            List<StoredMessage> rows = new ArrayList<>(batch.size());
-            List<Runnable> trims = new ArrayList<>();
-            Map<String, StreamHead> heads = new HashMap<>();
-            // one statement locks the heads of every stream in the batch (SELECT … FOR UPDATE)
-            for (StreamHead h : em.createQuery("SELECT h FROM StreamHead h WHERE h.name IN :names", StreamHead.class)
-                    .setParameter("names", byStream.keySet()).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList()) {
-                heads.put(h.name(), h);
-            }
-            for (Map.Entry<String, List<Pending>> e : byStream.entrySet()) {
-                written.put(e.getKey(), assign(em, e.getKey(), heads.get(e.getKey()), e.getValue(), rows, trims));
-            }
-            insert(em, rows);
-            trims.forEach(Runnable::run); // after the inserts: a batch larger than retention trims its own rows
-            tx.commit();
-            commits.incrementAndGet();
-        } catch (RuntimeException e) {
-            if (tx.isActive()) {
-                try {
-                    tx.rollback();
-                } catch (RuntimeException ignored) {
-                    // the original failure is what matters
+            Connection c = w.connection();
+            try {
+                Map<String, long[]> heads = lockHeads(c, byStream.keySet());
+                List<StoredMessage> rows = new ArrayList<>(batch.size());
+                List<Object[]> trims = new ArrayList<>();
+                for (Map.Entry<String, List<Pending>> e : byStream.entrySet()) {
+                    long[] head = heads.computeIfAbsent(e.getKey(), k -> new long[] {0, 0, 1}); // 1: a new stream
+                    written.put(e.getKey(), assign(c, e.getKey(), head, e.getValue(), rows, trims));
                 }
+                saveHeads(c, heads);
+                insert(c, rows);
+                trim(c, trims); // after the inserts: a batch larger than retention trims its own rows
+                c.commit();
+                commits.incrementAndGet();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
-            em.close();
+        } catch (SQLException | RuntimeException e) {
+            w.dropConnection(); // whatever state it is in, the next batch starts on a fresh one
             for (String stream : byStream.keySet()) {
                 Tail t = tails.get(stream);
                 if (t != null) {
@@ -225,15 +237,14 @@ public class JpaHistoryStore implements HistoryStore {
                 }
             }
             if (batch.size() > 1) {
-                writeBatch(new ArrayList<>(batch.subList(0, batch.size() / 2)));
-                writeBatch(new ArrayList<>(batch.subList(batch.size() / 2, batch.size())));
+                writeBatch(w, new ArrayList<>(batch.subList(0, batch.size() / 2)));
+                writeBatch(w, new ArrayList<>(batch.subList(batch.size() / 2, batch.size())));
             } else {
                 LOG.log(Level.WARNING, "could not store a message in " + batch.get(0).stream, e);
                 callback(() -> batch.get(0).appended.failed(e));
             }
             return;
         }
-        em.close();
         for (Map.Entry<String, Written> e : written.entrySet()) {
             applyStored(e.getKey(), e.getValue());
         }
@@ -242,22 +253,71 @@ public class JpaHistoryStore implements HistoryStore {
         }
     }
 
-    /** Within the transaction: locks the stream's head, assigns seqs after its latest, inserts, trims. */
-    private Written assign(EntityManager em, String stream, StreamHead locked, List<Pending> appends,
-            List<StoredMessage> rows, List<Runnable> trims) {
-        StreamHead head = locked;
-        if (head == null) {
-            head = new StreamHead(stream);
-            em.persist(head); // a concurrent creator on another node fails on the primary key; its batch is retried
+    /**
+     * One statement locks the head rows ({@code latest}, {@code trimmed}) of every stream in the batch
+     * (SELECT … FOR UPDATE), so writers on several nodes never assign the same seq. A stream without a head
+     * row is absent from the result; its row is inserted with the batch (a concurrent creator on another node
+     * fails on the primary key, and its batch is retried).
+     */
+    private static Map<String, long[]> lockHeads(Connection c, java.util.Set<String> streams) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT name, latest, trimmed FROM sb_stream WHERE name IN (");
+        for (int i = 0; i < streams.size(); i++) {
+            sql.append(i == 0 ? "?" : ", ?");
         }
+        Map<String, long[]> heads = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.append(") FOR UPDATE").toString())) {
+            int i = 1;
+            for (String stream : streams) {
+                ps.setString(i++, stream);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    heads.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), 0});
+                }
+            }
+        }
+        return heads;
+    }
+
+    /** Writes the heads {latest, trimmed, new} back: updated where they existed (locked), else inserted. */
+    private static void saveHeads(Connection c, Map<String, long[]> heads) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement("UPDATE sb_stream SET latest = ?, trimmed = ? WHERE name = ?");
+                PreparedStatement insert = c.prepareStatement("INSERT INTO sb_stream (latest, trimmed, name) VALUES (?, ?, ?)")) {
+            boolean updates = false;
+            boolean inserts = false;
+            for (Map.Entry<String, long[]> e : heads.entrySet()) {
+                long[] head = e.getValue();
+                PreparedStatement ps = head[2] == 0 ? update : insert;
+                ps.setLong(1, head[0]);
+                ps.setLong(2, head[1]);
+                ps.setString(3, e.getKey());
+                ps.addBatch();
+                updates |= ps == update;
+                inserts |= ps == insert;
+            }
+            if (updates) {
+                update.executeBatch();
+            }
+            if (inserts) {
+                insert.executeBatch();
+            }
+        }
+    }
+
+    /**
+     * Within the transaction: assigns seqs after the stream's latest (its head {latest, trimmed} locked, and
+     * advanced here), queues the trim.
+     */
+    private Written assign(Connection c, String stream, long[] head, List<Pending> appends,
+            List<StoredMessage> rows, List<Object[]> trims) throws SQLException {
         Tail t = tail(stream);
         Map<String, StoredMessage> inBatch = new HashMap<>();
         List<StoredMessage> stored = new ArrayList<>(appends.size());
         synchronized (t) {
-            if (!t.loaded || t.latest != head.latest || t.trimmed != head.trimmed) {
-                t.load(em, stream, head.latest, head.trimmed); // the cache is behind the database (another writer)
+            if (!t.loaded || t.latest != head[0] || t.trimmed != head[1]) {
+                t.load(c, stream, head[0], head[1]); // the cache is behind the database (another writer)
             }
-            long latest = head.latest;
+            long latest = head[0];
             for (Pending p : appends) {
                 Draft d = p.draft;
                 String key = d.clientId() == null ? null : d.from() + "\u0000" + d.clientId();
@@ -276,58 +336,56 @@ public class JpaHistoryStore implements HistoryStore {
                     inBatch.put(key, m);
                 }
             }
-            head.latest = latest;
+            head[0] = latest;
         }
-        if (head.latest - head.trimmed > retain + trimBatch) {
-            long upTo = head.latest - retain;
-            trims.add(() -> em.createQuery("DELETE FROM MessageRow r WHERE r.stream = :stream AND r.seq <= :upTo")
-                    .setParameter("stream", stream).setParameter("upTo", upTo).executeUpdate());
-            head.trimmed = upTo;
+        if (head[0] - head[1] > retain + trimBatch) {
+            long upTo = head[0] - retain;
+            trims.add(new Object[] {stream, upTo});
+            head[1] = upTo;
         }
-        return new Written(stored, head.trimmed);
+        return new Written(stored, head[1]);
     }
 
-    /**
-     * Inserts rows with multi-row INSERT statements (standard SQL, as a native query: portable JPA, and far
-     * cheaper than managing an entity per message). Chunk sizes are fixed so that few statements are prepared.
-     */
-    private static void insert(EntityManager em, List<StoredMessage> rows) {
-        int i = 0;
-        for (int chunk : INSERT_CHUNKS) {
-            while (rows.size() - i >= chunk) {
-                jakarta.persistence.Query q = em.createNativeQuery(INSERTS.get(chunk));
-                int p = 1;
-                for (int r = i; r < i + chunk; r++) {
-                    StoredMessage m = rows.get(r);
-                    q.setParameter(p++, m.stream()).setParameter(p++, m.seq()).setParameter(p++, m.from())
-                            .setParameter(p++, m.to()).setParameter(p++, m.text()).setParameter(p++, m.ts().toEpochMilli())
-                            .setParameter(p++, m.clientId());
-                }
-                q.executeUpdate();
-                i += chunk;
+    /** One prepared INSERT, executed as a JDBC batch (one round trip; PostgreSQL's driver can rewrite it to multi-row). */
+    private static void insert(Connection c, List<StoredMessage> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO sb_message (stream, seq, sender, recipient, body, sent_at, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            for (StoredMessage m : rows) {
+                ps.setString(1, m.stream());
+                ps.setLong(2, m.seq());
+                ps.setString(3, m.from());
+                setNullable(ps, 4, m.to());
+                ps.setString(5, m.text());
+                ps.setLong(6, m.ts().toEpochMilli());
+                setNullable(ps, 7, m.clientId());
+                ps.addBatch();
             }
+            ps.executeBatch();
         }
     }
 
-    private static final int[] INSERT_CHUNKS = {100, 20, 5, 1};
-    private static final Map<Integer, String> INSERTS = new HashMap<>();
+    private static void setNullable(PreparedStatement ps, int index, String value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.VARCHAR);
+        } else {
+            ps.setString(index, value);
+        }
+    }
 
-    static {
-        for (int chunk : INSERT_CHUNKS) {
-            StringBuilder sql = new StringBuilder(
-                    "INSERT INTO sb_message (stream, seq, sender, recipient, body, sent_at, client_id) VALUES ");
-            int p = 1;
-            for (int r = 0; r < chunk; r++) {
-                sql.append(r == 0 ? "" : ", ").append('(');
-                for (int c = 0; c < 7; c++) {
-                    String param = "?" + p++;
-                    // recipient and client_id may be null: typed, so that PostgreSQL accepts an untyped null
-                    // (no length in the cast: a value too long for its column must fail, not be cut)
-                    sql.append(c == 0 ? "" : ", ").append(c == 3 || c == 6 ? "CAST(" + param + " AS VARCHAR)" : param);
-                }
-                sql.append(')');
+    private static void trim(Connection c, List<Object[]> trims) throws SQLException {
+        if (trims.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sb_message WHERE stream = ? AND seq <= ?")) {
+            for (Object[] trim : trims) {
+                ps.setString(1, (String) trim[0]);
+                ps.setLong(2, (Long) trim[1]);
+                ps.addBatch();
             }
-            INSERTS.put(chunk, sql.toString());
+            ps.executeBatch();
         }
     }
 
@@ -468,6 +526,9 @@ public class JpaHistoryStore implements HistoryStore {
         }
         try {
             closed = true;
+            for (Writer w : writers) {
+                w.dropConnection();
+            }
             if (database != null) {
                 database.close();
             }
@@ -498,7 +559,7 @@ public class JpaHistoryStore implements HistoryStore {
                     batch.addAll(w.takeBatch());
                     inWriter.set(Boolean.TRUE);
                     try {
-                        writeBatch(batch);
+                        writeBatch(w, batch);
                     } finally {
                         inWriter.remove();
                     }
@@ -509,9 +570,9 @@ public class JpaHistoryStore implements HistoryStore {
         }
     }
 
-    /** The persistence unit, for tests that look at the rows. */
-    EntityManagerFactory emfForTests() {
-        return emf;
+    /** The database, for tests that look at the rows. */
+    HistoryDatabase databaseForTests() {
+        return database;
     }
 
     /** Transactions committed so far (for the benchmark and tests). */
@@ -547,32 +608,45 @@ public class JpaHistoryStore implements HistoryStore {
 
         void ensureLoaded(String stream) {
             if (!loaded) {
-                EntityManager em = emf.createEntityManager();
-                try {
-                    StreamHead head = em.find(StreamHead.class, stream);
-                    load(em, stream, head == null ? 0 : head.latest, head == null ? 0 : head.trimmed);
-                } finally {
-                    em.close();
+                try (Connection c = database.connect();
+                        PreparedStatement ps = c.prepareStatement("SELECT latest, trimmed FROM sb_stream WHERE name = ?")) {
+                    ps.setString(1, stream);
+                    long latest = 0;
+                    long trimmed = 0;
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            latest = rs.getLong(1);
+                            trimmed = rs.getLong(2);
+                        }
+                    }
+                    load(c, stream, latest, trimmed);
+                } catch (SQLException e) {
+                    throw new IllegalStateException("could not read the history of " + stream, e);
                 }
             }
         }
 
         /** Reads rows up to {@code latest}: a consistent view even while a writer commits more. */
-        void load(EntityManager em, String stream, long latest, long trimmed) {
+        void load(Connection c, String stream, long latest, long trimmed) throws SQLException {
             messages.clear();
             byClientId.clear();
             this.latest = latest;
             this.trimmed = trimmed;
             if (latest > trimmed) {
-                List<MessageRow> rows = em.createQuery("SELECT r FROM MessageRow r WHERE r.stream = :stream"
-                        + " AND r.seq > :trimmed AND r.seq <= :latest ORDER BY r.seq", MessageRow.class)
-                        .setParameter("stream", stream).setParameter("trimmed", trimmed).setParameter("latest", latest)
-                        .getResultList();
-                for (MessageRow r : rows) {
-                    StoredMessage m = r.toMessage();
-                    messages.addLast(m);
-                    if (m.clientId() != null) {
-                        byClientId.put(key(m), m);
+                try (PreparedStatement ps = c.prepareStatement("SELECT seq, sender, recipient, body, sent_at, client_id"
+                        + " FROM sb_message WHERE stream = ? AND seq > ? AND seq <= ? ORDER BY seq")) {
+                    ps.setString(1, stream);
+                    ps.setLong(2, trimmed);
+                    ps.setLong(3, latest);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            StoredMessage m = new StoredMessage(stream, rs.getLong(1), rs.getString(2), rs.getString(3),
+                                    rs.getString(4), Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6));
+                            messages.addLast(m);
+                            if (m.clientId() != null) {
+                                byClientId.put(key(m), m);
+                            }
+                        }
                     }
                 }
                 if (!messages.isEmpty()) {
