@@ -10,7 +10,8 @@
 # scenario (the generator re-uses user names, and a guest name stays taken while its token lives), with the
 # full feature set on: identity, acks, sequences, durable history, presence. Only the per-connection rate
 # limit is raised (BENCH_RATE), or S3 would measure the limiter, and the per-address connection cap is off
-# (every generated client comes from 127.0.0.1). Heap as the Jetty peer (-Xmx2g).
+# (every generated client comes from 127.0.0.1). Heap and collector as the Jetty peer (-Xmx2g, G1, default -Xms).
+# S4 is also measured after a forced GC (jcmd GC.run) for the JVM servers (Switchboard, Jetty): idle.tsv.
 # Server pinned to CPU 0, generator to CPU 1. Keep builds and tests off the machine while it runs.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -44,7 +45,7 @@ start_switchboard() {
   rm -rf "$base" && mkdir -p "$base/deployments"
   cp -r "$CONFIG" "$base/configuration"
   cp "$ROOT/target/switchboard.war" "$base/deployments/"
-  JAVA_OPTS="-Xms2g -Xmx2g -XX:+UseG1GC -Djava.net.preferIPv4Stack=true -Djboss.modules.system.pkgs=org.jboss.byteman \
+  JAVA_OPTS="-Xmx2g -XX:+UseG1GC -Djava.net.preferIPv4Stack=true -Djboss.modules.system.pkgs=org.jboss.byteman \
     -Dswitchboard.limits.rate=$BENCH_RATE -Dswitchboard.limits.burst=$BENCH_RATE -Dswitchboard.limits.connections.address=0 -Dswitchboard.token.secret=bench-secret-0123456789abcdef" \
     "$WILDFLY/bin/standalone.sh" -Djboss.server.base.dir="$base" -b 127.0.0.1 -bmanagement 127.0.0.1 \
     -Djboss.http.port="$PORT" >"$RESULTS/switchboard.server.log" 2>&1 &
@@ -67,9 +68,48 @@ stop_switchboard() {
 }
 trap stop_switchboard EXIT
 
+# S4 after a forced GC: waits (in the background) until PORT has CONNS established connections, then forces a GC
+# in the JVM servers (Node offers none without --expose-gc) and records RSS; the baseline is taken the same way
+# before the clients connect. Appends "peer  conns  rss-before-KB  rss-connected-KB  KB-per-connection" to idle.tsv.
+rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$1/status"; }
+settle() { # PID: a full GC where there is a JVM to ask, then a moment for the RSS to follow
+  if jcmd "$1" GC.run >/dev/null 2>&1; then sleep 1; fi
+}
+measure_idle() { # NAME PORT CONNS (the server's pid is found by its listening port)
+  local name="$1" port="$2" conns="$3" pid="" before="" n=0
+  for _ in $(seq 1 100); do
+    pid="$(ss -Hltnp "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)"
+    [[ -n "$pid" ]] && break; sleep 0.2
+  done
+  [[ -n "$pid" ]] || return 0
+  settle "$pid"; before="$(rss_kb "$pid")"
+  for _ in $(seq 1 600); do
+    n="$(ss -Htn state established "sport = :$port" 2>/dev/null | wc -l)"
+    (( n >= conns )) && break; sleep 0.1
+  done
+  settle "$pid"
+  local after; after="$(rss_kb "$pid")"
+  awk -v p="$name" -v n="$n" -v b="$before" -v a="$after" 'BEGIN{printf "%s\t%d\t%d\t%d\t%.1f\n", p, n, b, a, (a-b)/n}' >>"$RESULTS/idle.tsv"
+}
+declare -A PEER_PORT=([ws]=18081 [socketio]=18082 [jetty]=18083 [ext]="$PORT")
+
 for scenario in "${SCENARIOS[@]}"; do
   for target in "${TARGETS[@]}"; do
     echo "== $target $scenario"
+    if [[ "$scenario" == s4 ]]; then
+      name="$target"; [[ "$target" == ext ]] && name=switchboard
+      if [[ "$target" == ext ]]; then start_switchboard; fi
+      measure_idle "$name" "${PEER_PORT[$target]}" 4990 &
+      if [[ "$target" == ext ]]; then
+        EXT_PROTO=switchboard EXT_BASE="http://127.0.0.1:$PORT/switchboard" EXT_PID="$SPID" EXT_PIN=1 \
+          "$KIT/scripts/bench.sh" ext s4 || echo "switchboard s4 failed"
+        stop_switchboard
+      else
+        "$KIT/scripts/bench.sh" "$target" s4 || echo "$target s4 failed"
+      fi
+      wait
+      continue
+    fi
     if [[ "$target" == ext ]]; then
       start_switchboard
       EXT_PROTO=switchboard EXT_BASE="http://127.0.0.1:$PORT/switchboard" EXT_PID="$SPID" EXT_PIN=1 \
@@ -81,4 +121,9 @@ for scenario in "${SCENARIOS[@]}"; do
   done
 done
 node "$KIT/scripts/summarize.js" "$RESULTS" | tee "$RESULTS/SUMMARY.md"
+if [[ -s "$RESULTS/idle.tsv" ]]; then
+  { echo; echo "| peer (S4 idle, after a forced GC in JVM servers) | connections | RSS before KB | RSS connected KB | KB per connection |"
+    echo "|---|---|---|---|---|"
+    awk -F'\t' '{printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5}' "$RESULTS/idle.tsv"; } | tee -a "$RESULTS/SUMMARY.md"
+fi
 echo "results: $RESULTS"

@@ -1,6 +1,7 @@
 package dev.switchboard.delivery;
 
 import dev.switchboard.config.Settings;
+import dev.switchboard.socket.Metrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -222,6 +223,7 @@ public class SqlHistoryStore implements HistoryStore {
                 trim(c, trims); // after the inserts: a batch larger than retention trims its own rows
                 c.commit();
                 commits.incrementAndGet();
+                Metrics.stored(rows.size());
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

@@ -17,6 +17,8 @@ public final class Metrics {
     private static final LongAdder IN = new LongAdder();
     private static final LongAdder OUT = new LongAdder();
     private static final LongAdder RATE_LIMITED = new LongAdder();
+    private static final LongAdder STORED = new LongAdder();
+    private static final LongAdder STORE_TRANSACTIONS = new LongAdder();
     private static final Map<Integer, LongAdder> CLOSES = new ConcurrentHashMap<>();
     private static final int WINDOW = 10;
     private static final AtomicLongArray IN_RING = new AtomicLongArray(WINDOW + 1);
@@ -36,6 +38,20 @@ public final class Metrics {
 
     public static void rateLimited() {
         RATE_LIMITED.increment();
+    }
+
+    /** The history store committed one transaction holding {@code messages} new messages (group commit). */
+    public static void stored(int messages) {
+        STORED.add(messages);
+        STORE_TRANSACTIONS.increment();
+    }
+
+    public static long storedMessages() {
+        return STORED.sum();
+    }
+
+    public static long storeTransactions() {
+        return STORE_TRANSACTIONS.sum();
     }
 
     /** A connection ended with this code (sent by the server or by the peer; 1006 = no close frame). */

@@ -63,6 +63,8 @@ public class MetricsResource {
                 .add("outPerSecond", Metrics.outPerSecond())
                 .add("queuedBytes", queued)
                 .add("rateLimited", Metrics.rateLimitedTotal())
+                .add("stored", Metrics.storedMessages())
+                .add("storeTransactions", Metrics.storeTransactions())
                 .add("closes", closes)
                 .build().toString()).build();
     }

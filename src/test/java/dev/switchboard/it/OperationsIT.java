@@ -52,6 +52,9 @@ class OperationsIT {
         try (WsClient c = WsClient.connect(URI.create(Deployments.ws("/ws/chat") + "?token=" + SessionApi.token(user)))) {
             c.expect("welcome");
             c.join("@me");
+            c.join("metered-room");
+            c.send("{\"type\":\"send\",\"room\":\"metered-room\",\"text\":\"counted\"}");
+            c.until("ack"); // an ack means committed
             HttpResponse<String> r = get(Deployments.http("/api/metrics"));
             assertEquals(200, r.statusCode());
             JsonObject m = SessionApi.json(r.body());
@@ -60,6 +63,8 @@ class OperationsIT {
             assertTrue(m.getJsonNumber("messagesIn").longValue() >= 1);
             assertTrue(m.getJsonNumber("messagesOut").longValue() >= 2);
             assertTrue(m.containsKey("inPerSecond") && m.containsKey("outPerSecond") && m.containsKey("closes"));
+            assertTrue(m.getJsonNumber("stored").longValue() >= 1, "stored");
+            assertTrue(m.getJsonNumber("storeTransactions").longValue() >= 1, "storeTransactions");
         }
     }
 
