@@ -15,6 +15,8 @@ public class GuestNames {
 
     private final Map<String, Instant> held = new HashMap<>();
     private final Clock clock;
+    /** Expired claims are swept at most once a second, not on every claim (that made sign-in O(names)). */
+    private Instant nextSweep = Instant.MIN;
 
     public GuestNames() {
         this(Clock.systemUTC());
@@ -30,10 +32,13 @@ public class GuestNames {
      */
     public synchronized boolean claim(String name, Instant until, Token callersToken) {
         Instant now = clock.instant();
-        held.values().removeIf(expiry -> !now.isBefore(expiry));
+        if (!now.isBefore(nextSweep)) {
+            held.values().removeIf(expiry -> !now.isBefore(expiry));
+            nextSweep = now.plusSeconds(1);
+        }
         Instant current = held.get(name);
         boolean mine = callersToken != null && callersToken.user().equals(name);
-        if (current != null && !mine) {
+        if (current != null && now.isBefore(current) && !mine) {
             return false;
         }
         held.put(name, until);

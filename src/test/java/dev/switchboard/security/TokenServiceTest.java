@@ -80,6 +80,31 @@ class TokenServiceTest {
     }
 
     @Test
+    void anExpiredClaimFreesTheNameAtOnceInTheSameRegistry() {
+        Instant[] clock = {now.instant()};
+        GuestNames names = new GuestNames(new Clock() {
+            @Override
+            public Instant instant() {
+                return clock[0];
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        });
+        assertTrue(names.claim("dave", clock[0].plusMillis(500), null));
+        clock[0] = clock[0].plusMillis(600); // expired, and within the second before the next sweep
+        assertTrue(names.claim("dave", clock[0].plusSeconds(60), null), "an expired claim is no claim");
+        assertFalse(names.claim("dave", clock[0].plusSeconds(60), null));
+    }
+
+    @Test
     void originsMatchExactlyOrSameOrigin() {
         OriginPolicy p = new OriginPolicy(java.util.List.of("https://chat.example.com"), false);
         assertTrue(p.allows("https://chat.example.com", "switchboard.internal:8080"));
