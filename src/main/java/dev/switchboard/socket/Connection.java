@@ -46,6 +46,8 @@ public final class Connection {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private volatile long lastSeenNanos = System.nanoTime();
+    /** {@link System#nanoTime()} when the send in flight started; 0 when none is. */
+    private volatile long sendingSince;
     private volatile CloseReason closeWhenSent;
 
     public Connection(String id, String user, Instant expires, Wire wire, long maxQueuedBytes) {
@@ -209,6 +211,15 @@ public final class Connection {
         return lastSeenNanos;
     }
 
+    /**
+     * True when a send has been in flight for longer than {@code timeoutNanos} at {@code now} (a peer that
+     * stopped reading). Checked by a once-a-second sweep rather than a container timer per frame.
+     */
+    public boolean sendStalled(long now, long timeoutNanos) {
+        long since = sendingSince;
+        return since != 0 && now - since > timeoutNanos;
+    }
+
     /** A heartbeat: a WebSocket ping, outside the send queue (a control frame, answered by the peer's pong). */
     public void ping() {
         if (!closed.get()) {
@@ -279,6 +290,7 @@ public final class Connection {
             long charged = slot.charged;
             AtomicInteger state = new AtomicInteger(); // 0 in flight, 1 completed inline, 2 completes later
             java.util.function.Consumer<Throwable> done = failure -> {
+                sendingSince = 0;
                 queuedBytes.addAndGet(-charged);
                 if (failure != null) {
                     close(CloseCodes.SERVER_ERROR);
@@ -287,6 +299,7 @@ public final class Connection {
                     pump(); // completed after the loop left: this thread carries on
                 }
             };
+            sendingSince = System.nanoTime() | 1; // never 0 while in flight
             if (frame.isBinary()) {
                 wire.sendBinary(ByteBuffer.wrap(frame.binary()).asReadOnlyBuffer(), done);
             } else {

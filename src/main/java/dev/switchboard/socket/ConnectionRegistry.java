@@ -78,7 +78,7 @@ public class ConnectionRegistry {
     public Connection open(Session session, String user, Instant expires) {
         Executor closer = executor != null ? executor : managedExecutor;
         Connection c = new Connection(session.getId(), user, expires,
-                new SessionWire(session, settings.sendTimeout().toMillis(), closer), settings.sendQueueBytes());
+                new SessionWire(session, closer), settings.sendQueueBytes());
         // the container's own limits, matching ours (the application checks them too: InboundGuard)
         session.setMaxIdleTimeout(settings.idleTimeout().toMillis());
         session.setMaxTextMessageBufferSize(settings.maxFrameBytes());
@@ -127,6 +127,7 @@ public class ConnectionRegistry {
         long every = Math.max(1, settings.heartbeatSeconds());
         periodic.add(s.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.SECONDS));
         periodic.add(s.scheduleAtFixedRate(Metrics::tick, 1, 1, TimeUnit.SECONDS));
+        periodic.add(s.scheduleAtFixedRate(() -> closeStalled(System.nanoTime()), 1, 1, TimeUnit.SECONDS));
     }
 
     /** Pings every connection; drops those not heard from within the idle timeout. Never throws (it would stop the schedule). */
@@ -145,6 +146,21 @@ public class ConnectionRegistry {
                 }
             } catch (RuntimeException e) {
                 LOG.fine(() -> "heartbeat of " + c + " failed: " + e);
+            }
+        }
+    }
+
+    /**
+     * The send timeout ({@code switchboard.send.timeout}): closes (1011) every connection whose send has been
+     * in flight longer. One sweep a second over the connections, instead of the container arming and
+     * cancelling a timer for every frame (Undertow's per-send timeout was a few % of the CPU of a busy room).
+     */
+    void closeStalled(long now) {
+        long timeout = settings.sendTimeout().toNanos();
+        for (Connection c : byId.values()) {
+            if (c.sendStalled(now, timeout)) {
+                LOG.fine(() -> c + ": a send took longer than the send timeout");
+                c.close(CloseCodes.SERVER_ERROR);
             }
         }
     }

@@ -11,7 +11,10 @@ import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** A {@link Wire} over a container {@link Session}: async sends with a send timeout; closes off the caller's thread. */
+/**
+ * A {@link Wire} over a container {@link Session}: async sends; closes off the caller's thread. The send
+ * timeout is the registry's sweep ({@link ConnectionRegistry#closeStalled}), not the container's per-send timer.
+ */
 final class SessionWire implements Wire {
 
     private static final Logger LOG = Logger.getLogger(SessionWire.class.getName());
@@ -20,10 +23,9 @@ final class SessionWire implements Wire {
     private final RemoteEndpoint.Async remote;
     private final Executor closer;
 
-    SessionWire(Session session, long sendTimeoutMillis, Executor closer) {
+    SessionWire(Session session, Executor closer) {
         this.session = session;
         this.remote = session.getAsyncRemote();
-        this.remote.setSendTimeout(sendTimeoutMillis);
         this.closer = closer;
     }
 

@@ -67,6 +67,27 @@ class ConnectionTest {
     }
 
     @Test
+    void aSendInFlightLongerThanTheSendTimeoutClosesWith1011() {
+        ConnectionRegistry registry = new ConnectionRegistry(
+                dev.switchboard.config.Settings.of(java.util.Map.of("switchboard.send.timeout", "10")), Runnable::run);
+        ManualWire stuck = new ManualWire();
+        ManualWire fine = new ManualWire();
+        Connection slow = new Connection("1", "alice", null, stuck, 1 << 20);
+        Connection quick = new Connection("2", "bob", null, fine, 1 << 20);
+        registry.add(slow);
+        registry.add(quick);
+        long start = System.nanoTime();
+        slow.send(OutboundFrame.of("never read"));
+        quick.send(OutboundFrame.of("read"));
+        fine.completeOne();
+        registry.closeStalled(start + TimeUnit.SECONDS.toNanos(5));
+        assertEquals(null, stuck.closedWith, "within the timeout");
+        registry.closeStalled(start + TimeUnit.SECONDS.toNanos(11));
+        assertEquals(CloseCodes.SERVER_ERROR.getCloseCode().getCode(), stuck.closedWith.getCloseCode().getCode());
+        assertEquals(null, fine.closedWith, "nothing in flight: not stalled, however long it has been quiet");
+    }
+
+    @Test
     void overflowClosesASlowConsumerWith4008AndDropsItsQueue() {
         ManualWire wire = new ManualWire();
         Connection c = new Connection("1", "alice", null, wire, 100);
