@@ -47,6 +47,9 @@ public final class Connection {
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private volatile long lastSeenNanos = System.nanoTime();
     private volatile CloseReason closeWhenSent;
+    /** The parts so far of a text message that arrives in parts (InboundGuard.assemble); null between messages.
+     *  Only the container's delivery of this session's messages touches it, one at a time. */
+    private StringBuilder partialText;
 
     public Connection(String id, String user, Instant expires, Wire wire, long maxQueuedBytes) {
         this.id = id;
@@ -197,6 +200,15 @@ public final class Connection {
             return true;
         }
         return false;
+    }
+
+    /** The parts so far of a text message still arriving, or null. */
+    public StringBuilder partialText() {
+        return partialText;
+    }
+
+    public void partialText(StringBuilder parts) {
+        partialText = parts;
     }
 
     /** Something (a frame or a pong) arrived from the peer: it is alive. */
