@@ -47,7 +47,7 @@ start_switchboard() {
   cp "$ROOT/target/switchboard.war" "$base/deployments/"
   JAVA_OPTS="-Xmx2g -XX:+UseG1GC -Djava.net.preferIPv4Stack=true -Djboss.modules.system.pkgs=org.jboss.byteman \
     -Dswitchboard.limits.rate=$BENCH_RATE -Dswitchboard.limits.burst=$BENCH_RATE -Dswitchboard.limits.connections.address=0 -Dswitchboard.token.secret=bench-secret-0123456789abcdef" \
-    "$WILDFLY/bin/standalone.sh" -Djboss.server.base.dir="$base" -b 127.0.0.1 -bmanagement 127.0.0.1 \
+    "$WILDFLY/bin/standalone.sh" -c standalone-microprofile.xml -Djboss.server.base.dir="$base" -b 127.0.0.1 -bmanagement 127.0.0.1 \
     -Djboss.http.port="$PORT" >"$RESULTS/switchboard.server.log" 2>&1 &
   for _ in $(seq 1 120); do
     if curl -sf -o /dev/null "http://127.0.0.1:$PORT/switchboard/"; then break; fi

@@ -53,11 +53,15 @@ public class ChatEndpoint {
         chat.opened(c);
     }
 
-    /** Text frames arrive whole, as text, so the guard can check size and rate before anything is parsed. */
+    /**
+     * Text arrives in parts, which the guard assembles (closing with 1009 as soon as a message grows past the
+     * limit, whatever its header claims), then checks size and rate before anything is parsed.
+     */
     @OnMessage(maxMessageSize = 64 * 1024)
-    public void message(Session session, String text) {
+    public void message(Session session, String part, boolean last) {
         Connection c = connections.of(session);
-        if (c != null && guard.admitText(c, text)) {
+        String text;
+        if (c != null && (text = guard.assemble(c, part, last)) != null && guard.admitText(c, text)) {
             chat.handle(c, MessageCodec.read(text));
         }
     }

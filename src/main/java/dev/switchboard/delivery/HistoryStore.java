@@ -30,4 +30,10 @@ public interface HistoryStore {
 
     /** The stream's latest seq, 0 when empty. */
     long latest(String stream);
+
+    /**
+     * Whether the store can take appends now (for readiness): open, and its database answers a trivial
+     * query within a few seconds. Never throws; may block for that long at most.
+     */
+    boolean reachable();
 }

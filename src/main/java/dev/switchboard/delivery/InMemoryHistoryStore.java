@@ -114,6 +114,12 @@ public class InMemoryHistoryStore implements HistoryStore {
         }
     }
 
+    /** Memory is always there. */
+    @Override
+    public boolean reachable() {
+        return true;
+    }
+
     private static final class Stream {
         long latest;
         final ArrayDeque<StoredMessage> messages = new ArrayDeque<>();

@@ -507,6 +507,31 @@ public class SqlHistoryStore implements HistoryStore {
         }
     }
 
+    /** Milliseconds a readiness probe's query may take before the database counts as unreachable. */
+    static final int PROBE_TIMEOUT_MS = 3000;
+
+    @Override
+    public boolean reachable() {
+        if (closing) {
+            return false;
+        }
+        EntityManager em = null;
+        try {
+            em = emf.createEntityManager();
+            // a plain read on the smallest table: no lock, so a writer's open batch does not hold it up
+            em.createQuery("SELECT h.name FROM StreamHead h", String.class).setMaxResults(1)
+                    .setHint("jakarta.persistence.query.timeout", PROBE_TIMEOUT_MS).getResultList();
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "history database unreachable: " + e);
+            return false;
+        } finally {
+            if (em != null) {
+                em.close();
+            }
+        }
+    }
+
     // ---- shutdown
 
     /** Stores what is queued (callbacks included), then closes the database; later appends fail. */

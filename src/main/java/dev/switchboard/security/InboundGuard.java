@@ -37,6 +37,37 @@ public class InboundGuard {
         this.limiter = limiter;
     }
 
+    /**
+     * The whole text message once its last part has arrived, else null. The container hands text over in parts
+     * (a partial handler), so a frame whose header claims more than the limit is closed with 1009 as soon as the
+     * parts received exceed it, instead of being buffered by the container. A message in one part, the usual
+     * case, is returned as it is: no copy. Parts count in chars here (never more than its UTF-8 bytes);
+     * {@link #admitText} checks the bytes of the whole.
+     */
+    public String assemble(Connection c, String part, boolean last) {
+        StringBuilder parts = c.partialText();
+        if (parts == null && last) {
+            return part;
+        }
+        int limit = settings.maxFrameBytes();
+        int sofar = (parts == null ? 0 : parts.length()) + part.length();
+        if (sofar > limit) {
+            c.partialText(null);
+            Metrics.received();
+            refuse(c, CloseCodes.TOO_BIG, "text message over " + limit + " bytes (still arriving)");
+            return null;
+        }
+        if (parts == null) {
+            c.partialText(parts = new StringBuilder(Math.max(16, sofar * 2)));
+        }
+        parts.append(part);
+        if (!last) {
+            return null; // not "seen": a trickle of parts does not keep a connection alive past the idle timeout
+        }
+        c.partialText(null);
+        return parts.toString();
+    }
+
     /** True when the text frame may be handled; otherwise this has answered or closed the connection. */
     public boolean admitText(Connection c, String text) {
         c.seen();

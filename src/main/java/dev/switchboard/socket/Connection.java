@@ -49,6 +49,9 @@ public final class Connection {
     /** {@link System#nanoTime()} when the send in flight started; 0 when none is. */
     private volatile long sendingSince;
     private volatile CloseReason closeWhenSent;
+    /** The parts so far of a text message that arrives in parts (InboundGuard.assemble); null between messages.
+     *  Only the container's delivery of this session's messages touches it, one at a time. */
+    private StringBuilder partialText;
 
     public Connection(String id, String user, Instant expires, Wire wire, long maxQueuedBytes) {
         this.id = id;
@@ -199,6 +202,15 @@ public final class Connection {
             return true;
         }
         return false;
+    }
+
+    /** The parts so far of a text message still arriving, or null. */
+    public StringBuilder partialText() {
+        return partialText;
+    }
+
+    public void partialText(StringBuilder parts) {
+        partialText = parts;
     }
 
     /** Something (a frame or a pong) arrived from the peer: it is alive. */

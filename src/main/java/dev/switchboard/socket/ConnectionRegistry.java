@@ -6,6 +6,9 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
@@ -49,6 +52,7 @@ public class ConnectionRegistry {
     private ScheduledExecutorService scheduler;
     private final List<Future<?>> periodic = new CopyOnWriteArrayList<>();
     private volatile boolean started;
+    private volatile boolean draining;
 
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
@@ -262,9 +266,23 @@ public class ConnectionRegistry {
         return byId.values();
     }
 
+    /**
+     * Whether the application is going away (undeploy or server shutdown has begun): from then on the node
+     * is not ready for new clients, and every open one is about to get 1001.
+     */
+    public boolean draining() {
+        return draining;
+    }
+
+    /** The first sign of an undeploy: the application scope is about to end (only if this bean exists). */
+    void applicationEnding(@Observes(notifyObserver = Reception.IF_EXISTS) @BeforeDestroyed(ApplicationScoped.class) Object event) {
+        draining = true;
+    }
+
     /** On undeploy or shutdown every client is told to come back later (1001) and resumes with {@code since}. */
     @PreDestroy
     void shutdown() {
+        draining = true;
         periodic.forEach(f -> f.cancel(false));
         byId.values().forEach(c -> c.closeNow(CloseCodes.GOING_AWAY)); // the executors are stopping too
     }

@@ -60,11 +60,12 @@ public class TopicEndpoint {
         topics.opened(c, Boolean.TRUE.equals(session.getUserProperties().get(OPERATOR)));
     }
 
-    /** Text frames arrive whole, as text, so the guard checks size and rate before anything is parsed (as on /ws/chat). */
+    /** Text arrives in parts, assembled and checked by the guard before anything is parsed (as on /ws/chat). */
     @OnMessage(maxMessageSize = 64 * 1024)
-    public void message(Session session, String text) {
+    public void message(Session session, String part, boolean last) {
         Connection c = connections.of(session);
-        if (c != null && guard.admitText(c, text)) {
+        String text;
+        if (c != null && (text = guard.assemble(c, part, last)) != null && guard.admitText(c, text)) {
             topics.handle(c, TopicCodec.read(text));
         }
     }

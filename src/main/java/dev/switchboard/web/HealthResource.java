@@ -1,17 +1,21 @@
 package dev.switchboard.web;
 
-import dev.switchboard.socket.ConnectionRegistry;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
 
 /**
- * {@code GET /api/health}: {@code 200 {"status":"UP"}} once the application is deployed and its services
- * are wired, for load balancers and probes. The server's own MicroProfile Health endpoints need a
- * MicroProfile configuration (WildFly's {@code standalone-microprofile.xml}); this one works everywhere.
+ * {@code GET /api/health}: the readiness of {@link HealthChecks}, for load balancers and probes on any server:
+ * {@code 200 {"status":"UP","connections":N,"draining":false,"history":"reachable"}}, or {@code 503} with
+ * {@code "status":"DOWN"} while the history store does not answer or the application is going away. Where the
+ * server has MicroProfile Health, its {@code /health/ready} and {@code /health/live} report the same checks.
  */
 @Path("health")
 @RequestScoped
@@ -19,10 +23,26 @@ import jakarta.ws.rs.core.MediaType;
 public class HealthResource {
 
     @Inject
-    ConnectionRegistry connections;
+    HealthChecks checks;
 
     @GET
-    public String health() {
-        return "{\"status\":\"UP\",\"connections\":" + connections.size() + "}";
+    public Response health() {
+        HealthChecks.Status ready = checks.readiness();
+        return Response.status(ready.up() ? 200 : 503).entity(json(ready)).build();
+    }
+
+    /** The body: {@code status} UP or DOWN, then what the check saw. */
+    static String json(HealthChecks.Status status) {
+        JsonObjectBuilder body = Json.createObjectBuilder().add("status", status.up() ? "UP" : "DOWN");
+        for (Map.Entry<String, Object> e : status.data().entrySet()) {
+            if (e.getValue() instanceof Boolean v) {
+                body.add(e.getKey(), v);
+            } else if (e.getValue() instanceof Number v) {
+                body.add(e.getKey(), v.longValue());
+            } else {
+                body.add(e.getKey(), String.valueOf(e.getValue()));
+            }
+        }
+        return body.build().toString();
     }
 }

@@ -184,6 +184,14 @@ class SqlHistoryStoreTest {
     }
 
     @Test
+    void reachableWhileOpenNotOnceClosing() {
+        JpaHistoryStore s = new JpaHistoryStore(HistoryDatabase.h2(HistoryDatabase.defaultUrl(dir), "", ""), writer, 1000);
+        assertTrue(s.reachable(), "an open store on a working database is reachable");
+        s.close();
+        assertFalse(s.reachable(), "a closing store is not ready for appends");
+    }
+
+    @Test
     void closeStoresWhatIsQueuedAndLaterAppendsFail() throws Exception {
         List<Runnable> never = new ArrayList<>(); // the writer task never runs: everything stays queued
         SqlHistoryStore s = new SqlHistoryStore(HistoryDatabase.h2(HistoryDatabase.defaultUrl(dir), "", ""), never::add, 1000);

@@ -33,6 +33,8 @@ class DockerFilesTest {
         assertEquals("quay.io/wildfly/wildfly:" + pomProperty("wildfly.version") + "-jdk17", f.from());
         assertEquals("jboss", f.user());
         assertTrue(f.healthcheck().contains("/health/ready"), f.healthcheck());
+        // the configuration the run command and the ITs use (MicroProfile Health with the app's checks)
+        assertTrue(f.cmd().contains("\"" + pomProperty("wildfly.server.config") + "\""), f.cmd());
         f.assertCopiesExistOrAreBuilt();
     }
 
@@ -41,7 +43,7 @@ class DockerFilesTest {
         Dockerfile f = Dockerfile.read(DOCKER.resolve("Dockerfile.payara"));
         assertEquals("payara/micro:" + pomProperty("payara.version") + "-jdk17", f.from());
         assertEquals("payara", f.user());
-        assertTrue(f.healthcheck().contains("/switchboard/"), f.healthcheck());
+        assertTrue(f.healthcheck().contains("/health/ready"), f.healthcheck());
         assertTrue(f.cmd().contains("--nohazelcast") && f.cmd().contains("--rootdir"), f.cmd());
         f.assertCopiesExistOrAreBuilt();
     }
@@ -81,6 +83,7 @@ class DockerFilesTest {
             }
             String check = Dockerfile.read(ROOT.resolve(e.getValue())).healthcheck();
             String composeCheck = assertHealthcheck(app, "127.0.0.1");
+            assertTrue(composeCheck.contains("/health/ready"), "readiness, as the image: " + composeCheck);
             assertTrue(check.contains(composeCheck.contains("9990") ? "9990/health/ready" : "/dev/tcp/127.0.0.1/8080"),
                     "compose checks what the image checks: " + composeCheck + " / " + check);
         }

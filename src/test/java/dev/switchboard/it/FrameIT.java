@@ -100,9 +100,14 @@ class FrameIT {
             ws.socket().setSoTimeout(20_000);
             int code = ws.awaitClose(); // a read timeout (20 s) fails the test
             LOG.info(() -> "2^40-byte header: closed with " + code + " after " + (System.nanoTime() - start) / 1_000_000 + " ms");
-            // 1009 when the container counts the payload against the limit; 1001 (idle timeout, 12 s on the IT
-            // server) when it waits for more; -1 when it drops the TCP connection
-            assertTrue(List.of(1009, 1001, -1).contains(code), "cut off, got " + code);
+            if (Servers.payara()) {
+                // 1009 when the container counts the payload against the limit; 1001 (idle timeout, 12 s on the IT
+                // server) when it waits for more; -1 when it drops the TCP connection
+                assertTrue(List.of(1009, 1001, -1).contains(code), "cut off, got " + code);
+            } else {
+                // Undertow hands the text over in parts (partial handler); the guard closes once they pass 64 KiB
+                assertEquals(1009, code, "closed as too big while still arriving");
+            }
         }
     }
 

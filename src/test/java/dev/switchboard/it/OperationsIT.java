@@ -1,9 +1,11 @@
 package dev.switchboard.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.WsClient;
+import dev.switchboard.web.HealthChecks;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -18,7 +20,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** What operators use: health, metrics, and a redeploy that tells every client to come back (1001) without losing acknowledged messages. */
+/** What operators use: health (ours and the server's MicroProfile Health), metrics, and a redeploy that tells every client to come back (1001) without losing acknowledged messages. */
 @ExtendWith(ArquillianExtension.class)
 class OperationsIT {
 
@@ -68,6 +70,46 @@ class OperationsIT {
         }
     }
 
+    /**
+     * The server's own MicroProfile Health endpoints: WildFly (standalone-microprofile.xml) on its management
+     * interface, Payara Micro on its HTTP port. Both list our checks, UP.
+     */
+    private static URI serverHealth(String kind) {
+        int port = Servers.payara() ? Deployments.httpPort() : Integer.getInteger("it.management.port", 19990);
+        return URI.create("http://127.0.0.1:" + port + "/health/" + kind);
+    }
+
+    private static void assertCheckUp(String kind, String name) throws Exception {
+        HttpResponse<String> r = get(serverHealth(kind));
+        assertEquals(200, r.statusCode(), () -> kind + ": " + r.body());
+        JsonObject body = SessionApi.json(r.body());
+        assertEquals("UP", body.getString("status"), r.body());
+        JsonObject ours = body.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .filter(c -> name.equals(c.getString("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no check " + name + " in " + r.body()));
+        assertEquals("UP", ours.getString("status"), r.body());
+        assertTrue(ours.getJsonObject("data").containsKey("connections"), r.body());
+    }
+
+    @Test
+    void serverHealthEndpointsReportOurReadinessAndLiveness() throws Exception {
+        assertCheckUp("ready", HealthChecks.READY);
+        assertCheckUp("live", HealthChecks.LIVE);
+        HttpResponse<String> ready = get(serverHealth("ready"));
+        JsonObject data = SessionApi.json(ready.body()).getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .filter(c -> HealthChecks.READY.equals(c.getString("name"))).findFirst().orElseThrow().getJsonObject("data");
+        assertEquals("reachable", data.getString("history"), ready.body());
+        // WildFly writes the boolean as a JSON boolean, Payara as the string "false"
+        assertEquals("false", data.get("draining").toString().replace("\"", ""), ready.body());
+        // our own endpoint says the same
+        JsonObject own = SessionApi.json(get(Deployments.http("/api/health")).body());
+        assertEquals("reachable", own.getString("history"));
+        assertFalse(own.getBoolean("draining"));
+        if (!Servers.payara()) { // the MicroProfile configuration does not publish an OpenAPI document for us
+            assertEquals(404, get(URI.create("http://127.0.0.1:" + Deployments.httpPort() + "/openapi")).statusCode());
+        }
+    }
+
     @Test
     void undeployClosesEveryClientWith1001AndAcknowledgedMessagesWereStored() throws Exception {
         Servers.knownPayaraGap("the Micro adapter runs one application per Micro, so a second copy of the WAR cannot be deployed beside the first");
@@ -79,8 +121,10 @@ class OperationsIT {
             try (WsClient a = WsClient.connect(ws); WsClient b = WsClient.connect(ws)) {
                 a.expect("welcome");
                 b.expect("welcome");
-                a.join("stay");
-                a.send("{\"type\":\"send\",\"room\":\"stay\",\"text\":\"kept\",\"id\":\"k-1\"}");
+                // a fresh room: the second WAR's history file outlives the server in target/ (a run without clean)
+                String room = SessionApi.unique("stay");
+                a.join(room);
+                a.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"text\":\"kept\",\"id\":\"k-1\"}");
                 assertEquals(1, a.until("ack").getInt("seq"));
                 deployer.undeploy(SECOND);
                 deployed = false;

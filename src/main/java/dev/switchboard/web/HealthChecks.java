@@ -1,0 +1,50 @@
+package dev.switchboard.web;
+
+import dev.switchboard.delivery.HistoryStore;
+import dev.switchboard.socket.ConnectionRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one place that decides whether this node is alive and ready; {@code GET /api/health} and the server's
+ * MicroProfile Health endpoints ({@link ReadinessCheck}, {@link LivenessCheck}) both report what it says.
+ * Ready: the history store answers (an ack means stored, so no store, no service) and the application is not
+ * going away. Live: the application answers at all (cheap; a probe that restarts a node must not depend on
+ * the database).
+ */
+@ApplicationScoped
+public class HealthChecks {
+
+    public static final String READY = "switchboard-ready";
+    public static final String LIVE = "switchboard-live";
+
+    /** One check's outcome: its name, up or down, and what it saw (values are strings, numbers or booleans). */
+    public record Status(String name, boolean up, Map<String, Object> data) {}
+
+    private ConnectionRegistry connections;
+    private HistoryStore history;
+
+    protected HealthChecks() {} // for CDI proxies
+
+    @Inject
+    public HealthChecks(ConnectionRegistry connections, HistoryStore history) {
+        this.connections = connections;
+        this.history = history;
+    }
+
+    public Status readiness() {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("connections", (long) connections.size());
+        boolean draining = connections.draining();
+        data.put("draining", draining);
+        boolean store = !draining && history.reachable(); // going away: the store is about to close anyway
+        data.put("history", store ? "reachable" : draining ? "closing" : "unreachable");
+        return new Status(READY, store && !draining, data);
+    }
+
+    public Status liveness() {
+        return new Status(LIVE, true, Map.of("connections", (long) connections.size()));
+    }
+}
