@@ -515,20 +515,15 @@ public class SqlHistoryStore implements HistoryStore {
         if (closing) {
             return false;
         }
-        EntityManager em = null;
-        try {
-            em = emf.createEntityManager();
+        try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement("SELECT name FROM sb_stream")) {
             // a plain read on the smallest table: no lock, so a writer's open batch does not hold it up
-            em.createQuery("SELECT h.name FROM StreamHead h", String.class).setMaxResults(1)
-                    .setHint("jakarta.persistence.query.timeout", PROBE_TIMEOUT_MS).getResultList();
+            ps.setMaxRows(1);
+            ps.setQueryTimeout((PROBE_TIMEOUT_MS + 999) / 1000);
+            ps.executeQuery().close();
             return true;
-        } catch (RuntimeException e) {
+        } catch (SQLException | RuntimeException e) {
             LOG.log(Level.WARNING, "history database unreachable: " + e);
             return false;
-        } finally {
-            if (em != null) {
-                em.close();
-            }
         }
     }
 

@@ -185,7 +185,7 @@ class SqlHistoryStoreTest {
 
     @Test
     void reachableWhileOpenNotOnceClosing() {
-        JpaHistoryStore s = new JpaHistoryStore(HistoryDatabase.h2(HistoryDatabase.defaultUrl(dir), "", ""), writer, 1000);
+        SqlHistoryStore s = new SqlHistoryStore(HistoryDatabase.h2(HistoryDatabase.defaultUrl(dir), "", ""), writer, 1000);
         assertTrue(s.reachable(), "an open store on a working database is reachable");
         s.close();
         assertFalse(s.reachable(), "a closing store is not ready for appends");
