@@ -19,8 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Frame-level abuse against WildFly from a hand-written client (like Autobahn cases 1–11): bad framing
  * gets the RFC 6455 close code, lying lengths and oversized frames are cut off within seconds, a
- * half-sent handshake is closed by the listener's timeout (3 s on the IT servers: WildFly's parse timeout,
- * Payara's Grizzly idle timeout; see it.switchboard.opts in pom.xml), and a quiet connection that answers
+ * half-sent handshake is closed by the listener's timeout (WildFly's parse timeout, 3 s on the IT server;
+ * Payara's Grizzly idle timeout, 5 s; see it.switchboard.opts in pom.xml), and a quiet connection that answers
  * pings is not.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -119,7 +119,7 @@ class FrameIT {
             long start = System.nanoTime();
             String answer = ws.drain(); // returns when the server closes; a read timeout (10 s) fails the test
             long millis = (System.nanoTime() - start) / 1_000_000;
-            LOG.info(() -> "half-sent handshake closed after " + millis + " ms (WildFly parse timeout 3000 ms, Payara idle timeout 3 s): " + answer.lines().findFirst().orElse("(no answer)"));
+            LOG.info(() -> "half-sent handshake closed after " + millis + " ms (WildFly parse timeout 3000 ms, Payara idle timeout 5 s): " + answer.lines().findFirst().orElse("(no answer)"));
             assertTrue(!answer.contains(" 101 "), "never upgraded");
         }
     }
