@@ -58,6 +58,12 @@ public class ConnectionRegistry {
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byAddress = new ConcurrentHashMap<>();
     private static final String ADDRESS = "switchboard.address"; // HandshakeConfigurator.ADDRESS
+    /**
+     * Resolved when this class initializes, not in {@link #shutdown()}: once Payara stops the application, its
+     * class loader loads no class it has not loaded before (NoClassDefFoundError in {@code @PreDestroy}), and
+     * CloseCodes may never have been needed until then.
+     */
+    private static final CloseReason GOING_AWAY = CloseCodes.GOING_AWAY;
 
     protected ConnectionRegistry() {} // for CDI proxies
 
@@ -284,6 +290,12 @@ public class ConnectionRegistry {
     void shutdown() {
         draining = true;
         periodic.forEach(f -> f.cancel(false));
-        byId.values().forEach(c -> c.closeNow(CloseCodes.GOING_AWAY)); // the executors are stopping too
+        for (Connection c : byId.values()) {
+            try {
+                c.closeNow(GOING_AWAY); // on this thread: the executors are stopping too
+            } catch (RuntimeException | LinkageError e) { // one failed close must not leave the others open
+                LOG.log(Level.FINE, "shutdown close of {0} failed: {1}", new Object[] {c, e.toString()});
+            }
+        }
     }
 }
