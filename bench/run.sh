@@ -126,4 +126,5 @@ if [[ -s "$RESULTS/idle.tsv" ]]; then
     echo "|---|---|---|---|---|"
     awk -F'\t' '{printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5}' "$RESULTS/idle.tsv"; } | tee -a "$RESULTS/SUMMARY.md"
 fi
+{ echo; echo "Switchboard against each peer of this run:"; echo; node "$ROOT/bench/ratios.js" "$RESULTS"; } | tee -a "$RESULTS/SUMMARY.md"
 echo "results: $RESULTS"
