@@ -46,7 +46,7 @@ start_switchboard() {
   cp -r "$CONFIG" "$base/configuration"
   cp "$ROOT/target/switchboard.war" "$base/deployments/"
   JAVA_OPTS="-Xmx2g -XX:+UseG1GC -Djava.net.preferIPv4Stack=true -Djboss.modules.system.pkgs=org.jboss.byteman \
-    -Dswitchboard.limits.rate=$BENCH_RATE -Dswitchboard.limits.burst=$BENCH_RATE -Dswitchboard.limits.connections.address=0 -Dswitchboard.token.secret=bench-secret-0123456789abcdef" \
+    -Dswitchboard.limits.rate=$BENCH_RATE -Dswitchboard.limits.burst=$BENCH_RATE -Dswitchboard.limits.connections.address=0 -Dswitchboard.token.secret=bench-secret-0123456789abcdef ${SWITCHBOARD_OPTS:-}" \
     "$WILDFLY/bin/standalone.sh" -c standalone-microprofile.xml -Djboss.server.base.dir="$base" -b 127.0.0.1 -bmanagement 127.0.0.1 \
     -Djboss.http.port="$PORT" >"$RESULTS/switchboard.server.log" 2>&1 &
   for _ in $(seq 1 120); do
@@ -71,20 +71,20 @@ trap stop_switchboard EXIT
 # S4 after a forced GC: waits (in the background) until PORT has CONNS established connections, then forces a GC
 # in the JVM servers (Node offers none without --expose-gc) and records RSS; the baseline is taken the same way
 # before the clients connect. Appends "peer  conns  rss-before-KB  rss-connected-KB  KB-per-connection" to idle.tsv.
-rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$1/status"; }
-settle() { # PID: a full GC where there is a JVM to ask, then a moment for the RSS to follow
-  if jcmd "$1" GC.run >/dev/null 2>&1; then sleep 1; fi
+rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+settle() { # PID: a full GC where there is a JVM to ask (jcmd on another process only hangs), then a moment for the RSS
+  if [[ "$(readlink "/proc/$1/exe" 2>/dev/null)" == */java ]]; then jcmd "$1" GC.run >/dev/null 2>&1 || true; sleep 1; fi
 }
 measure_idle() { # NAME PORT CONNS (the server's pid is found by its listening port)
   local name="$1" port="$2" conns="$3" pid="" before="" n=0
   for _ in $(seq 1 100); do
-    pid="$(ss -Hltnp "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)"
+    pid="$(ss -Hltnp "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)"
     [[ -n "$pid" ]] && break; sleep 0.2
   done
   [[ -n "$pid" ]] || return 0
   settle "$pid"; before="$(rss_kb "$pid")"
   for _ in $(seq 1 600); do
-    n="$(ss -Htn state established "sport = :$port" 2>/dev/null | wc -l)"
+    n="$(ss -Htn state established "sport = :$port" 2>/dev/null | wc -l || true)"
     (( n >= conns )) && break; sleep 0.1
   done
   settle "$pid"
@@ -92,6 +92,37 @@ measure_idle() { # NAME PORT CONNS (the server's pid is found by its listening p
   awk -v p="$name" -v n="$n" -v b="$before" -v a="$after" 'BEGIN{printf "%s\t%d\t%d\t%d\t%.1f\n", p, n, b, a, (a-b)/n}' >>"$RESULTS/idle.tsv"
 }
 declare -A PEER_PORT=([ws]=18081 [socketio]=18082 [jetty]=18083 [ext]="$PORT")
+
+# S3 for Switchboard: the kit's ramp (1 room × 100 clients, 10 s steps, rate doubling until p99 > 100 ms or any
+# loss, then one bisection) on one server, as for the peers. The generator signs the same names in at every step,
+# and a guest name stays held by its first token until that token expires (409 otherwise): so this server's tokens
+# live 30 s, and each step starts at least 31 s after the previous one did (a step lasts about 20 s).
+s3_step() { # RATE -> prints the generator's JSON line
+  timeout 150 taskset -c "${GEN_CPU:-1}" java ${GEN_JVM:--Xms1g -Xmx1g -Xmn512m -XX:+UseSerialGC} \
+    -cp "$KIT/loadgen/target/classes:$KIT/loadgen/target/lib/*" bench.LoadGen \
+    --base "http://127.0.0.1:$PORT/switchboard" --proto switchboard --pid "$SPID" --label "switchboard/s3@$1" \
+    --out "$RESULTS/switchboard.jsonl" --clients 100 --rooms 1 --rate "$1" --duration 10 --warmup 2 --drain 5 | tail -1
+}
+s3_switchboard() {
+  local rate=1 pass="" fail="" bisected="" line started=0
+  SWITCHBOARD_OPTS="-Dswitchboard.token.ttl=30" start_switchboard
+  taskset -a -cp "${SERVER_CPU:-0}" "$SPID" >/dev/null
+  for _ in 1 2 3 4 5 6 7 8; do
+    while (( $(date +%s) < started + 31 )); do sleep 1; done
+    started=$(date +%s)
+    line="$(s3_step "$rate")"; echo "$line" | cut -c1-400
+    if node -e 'const r=JSON.parse(process.argv[1]);process.exit(r.p99_ms>100||r.lost>0||r.failed>0||r.dropped>0||r.errors>0||r.ack_missing>0?1:0)' "$line"; then
+      pass="$rate"; [[ -n "$fail" ]] && break; rate=$(( rate * 2 ))
+    else
+      fail="$rate"; [[ -z "$pass" || -n "$bisected" ]] && break
+      bisected=1; rate=$(node -e "console.log(Math.round(Math.sqrt($pass*$fail)))")
+      [[ "$rate" == "$pass" || "$rate" == "$fail" ]] && break
+    fi
+  done
+  stop_switchboard
+  echo "{\"label\":\"switchboard/s3-result\",\"max_pass_rate_per_client\":\"${pass:-none}\",\"first_fail_rate\":\"${fail:-none}\"}" \
+    | tee -a "$RESULTS/switchboard.jsonl"
+}
 
 for scenario in "${SCENARIOS[@]}"; do
   for target in "${TARGETS[@]}"; do
@@ -108,6 +139,10 @@ for scenario in "${SCENARIOS[@]}"; do
         "$KIT/scripts/bench.sh" "$target" s4 || echo "$target s4 failed"
       fi
       wait
+      continue
+    fi
+    if [[ "$scenario" == s3 && "$target" == ext ]]; then
+      s3_switchboard
       continue
     fi
     if [[ "$target" == ext ]]; then
