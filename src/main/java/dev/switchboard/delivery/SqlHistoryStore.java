@@ -427,46 +427,37 @@ public class SqlHistoryStore implements HistoryStore {
 
     @Override
     public Replay since(String stream, long since) {
-        for (;;) {
-            Tail t = tail(stream);
-            synchronized (t) {
-                if (t.evicted) {
-                    continue;
+        return read(stream, t -> {
+            List<StoredMessage> out = new ArrayList<>();
+            Iterator<StoredMessage> it = t.messages.descendingIterator();
+            while (it.hasNext()) {
+                StoredMessage m = it.next();
+                if (m.seq() <= since) {
+                    break;
                 }
-                t.ensureLoaded(stream);
-                List<StoredMessage> out = new ArrayList<>();
-                Iterator<StoredMessage> it = t.messages.descendingIterator();
-                while (it.hasNext()) {
-                    StoredMessage m = it.next();
-                    if (m.seq() <= since) {
-                        break;
-                    }
-                    out.add(m);
-                }
-                java.util.Collections.reverse(out);
-                // recovered: nothing after since was trimmed, and since is not from the future
-                return new Replay(out, t.latest, since <= t.latest && since >= t.trimmed);
+                out.add(m);
             }
-        }
+            java.util.Collections.reverse(out);
+            // recovered: nothing after since was trimmed, and since is not from the future
+            return new Replay(out, t.latest, since <= t.latest && since >= t.trimmed);
+        });
     }
 
     @Override
     public Replay last(String stream, int count) {
-        for (;;) {
-            Tail t = tail(stream);
-            synchronized (t) {
-                if (t.evicted) {
-                    continue;
-                }
-                t.ensureLoaded(stream);
-                List<StoredMessage> all = new ArrayList<>(t.messages);
-                return new Replay(List.copyOf(all.subList(Math.max(0, all.size() - count), all.size())), t.latest, true);
-            }
-        }
+        return read(stream, t -> {
+            List<StoredMessage> all = new ArrayList<>(t.messages);
+            return new Replay(List.copyOf(all.subList(Math.max(0, all.size() - count), all.size())), t.latest, true);
+        });
     }
 
     @Override
     public long latest(String stream) {
+        return read(stream, t -> t.latest);
+    }
+
+    /** Reads a stream's loaded tail under its lock; an entry evicted meanwhile is looked up again. */
+    private <T> T read(String stream, java.util.function.Function<Tail, T> reader) {
         for (;;) {
             Tail t = tail(stream);
             synchronized (t) {
@@ -474,7 +465,7 @@ public class SqlHistoryStore implements HistoryStore {
                     continue;
                 }
                 t.ensureLoaded(stream);
-                return t.latest;
+                return reader.apply(t);
             }
         }
     }
