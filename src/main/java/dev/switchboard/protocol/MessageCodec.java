@@ -1,6 +1,5 @@
 package dev.switchboard.protocol;
 
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -52,19 +51,25 @@ public final class MessageCodec implements Decoder.Text<ClientMessage>, Encoder.
         // stateless
     }
 
-    /** Decodes one client frame; never throws. */
-    public static ClientMessage read(String text) {
-        JsonObject o;
+    /**
+     * The JSON object of a client frame, or the {@code bad_request} it earns (not JSON, not an object, nesting or
+     * numbers beyond the parser): the first step of both endpoints' codecs. Never throws.
+     */
+    static Object frame(String text) {
         try (JsonReader reader = JSON.createReader(new StringReader(text))) {
             JsonValue v = reader.readValue();
-            if (!(v instanceof JsonObject obj)) {
-                return new ClientMessage.Invalid(ErrorCode.BAD_REQUEST, "a frame must be a JSON object", null);
-            }
-            o = obj;
-        } catch (JsonException | IllegalStateException | ArithmeticException | NumberFormatException e) {
+            return v instanceof JsonObject obj ? obj
+                    : new ClientMessage.Invalid(ErrorCode.BAD_REQUEST, "a frame must be a JSON object", null);
+        } catch (RuntimeException e) { // JsonException, nesting limits, number overflow
             return new ClientMessage.Invalid(ErrorCode.BAD_REQUEST, "malformed JSON", null);
-        } catch (RuntimeException e) { // e.g. nesting deeper than the parser allows
-            return new ClientMessage.Invalid(ErrorCode.BAD_REQUEST, "malformed JSON", null);
+        }
+    }
+
+    /** Decodes one client frame; never throws. */
+    public static ClientMessage read(String text) {
+        Object parsed = frame(text);
+        if (!(parsed instanceof JsonObject o)) {
+            return (ClientMessage) parsed;
         }
         String id = null;
         try {

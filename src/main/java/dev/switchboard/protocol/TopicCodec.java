@@ -2,13 +2,10 @@ package dev.switchboard.protocol;
 
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.spi.JsonProvider;
 import jakarta.websocket.Decoder;
 import jakarta.websocket.Encoder;
-import java.io.StringReader;
 
 /**
  * The codec of {@code /ws/topics}: the topic dialect of the same model ({@code subscribe},
@@ -16,8 +13,6 @@ import java.io.StringReader;
  * is on {@code /ws/chat}). Encoding is {@link MessageCodec#write}. Decoding never throws.
  */
 public final class TopicCodec implements Decoder.Text<ClientMessage>, Encoder.Text<ServerMessage> {
-
-    private static final JsonProvider JSON = JsonProvider.provider();
 
     @Override
     public ClientMessage decode(String text) {
@@ -46,14 +41,9 @@ public final class TopicCodec implements Decoder.Text<ClientMessage>, Encoder.Te
 
     /** Decodes one client frame of the topic endpoint; never throws. */
     public static ClientMessage read(String text) {
-        JsonObject o;
-        try (JsonReader reader = JSON.createReader(new StringReader(text))) {
-            if (!(reader.readValue() instanceof JsonObject obj)) {
-                return new ClientMessage.Invalid(ErrorCode.BAD_REQUEST, "a frame must be a JSON object", null);
-            }
-            o = obj;
-        } catch (RuntimeException e) { // JsonException, nesting limits, number overflow
-            return new ClientMessage.Invalid(ErrorCode.BAD_REQUEST, "malformed JSON", null);
+        Object parsed = MessageCodec.frame(text); // the same first step as /ws/chat
+        if (!(parsed instanceof JsonObject o)) {
+            return (ClientMessage) parsed;
         }
         String id = o.get("id") instanceof JsonString s ? s.getString() : null;
         if (!(o.get("type") instanceof JsonString type)) {
