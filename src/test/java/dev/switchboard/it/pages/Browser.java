@@ -95,6 +95,17 @@ final class Browser implements AutoCloseable {
         return await(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
     }
 
+    /**
+     * Clicks the element matching {@code css} once it is there; lists the page redraws (rooms,
+     * conversations, unread badges) may replace it between finding and clicking, so that is retried.
+     */
+    void click(String css) {
+        await(d -> {
+            d.findElement(By.cssSelector(css)).click();
+            return true;
+        });
+    }
+
     void awaitText(String css, String text) {
         await(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
     }

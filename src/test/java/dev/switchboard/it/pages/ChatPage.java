@@ -2,7 +2,6 @@ package dev.switchboard.it.pages;
 
 import dev.switchboard.it.Deployments;
 import java.util.List;
-import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
@@ -22,7 +21,7 @@ final class ChatPage {
 
     ChatPage signIn(String name) {
         browser.visible("#name").sendKeys(name);
-        browser.driver().findElement(By.cssSelector("#signin-form button[type=submit]")).click();
+        browser.click("#signin-form button[type=submit]");
         awaitConnected();
         return this;
     }

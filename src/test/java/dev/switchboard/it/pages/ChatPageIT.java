@@ -59,7 +59,7 @@ class ChatPageIT {
             pa.awaitMessage("just between us");
             // bob sees a new conversation with an unread badge, then the message
             b.visible("[data-testid='dm-" + alice + "'] .badge");
-            b.driver().findElement(By.cssSelector("[data-testid='dm-" + alice + "']")).click();
+            b.click("[data-testid='dm-" + alice + "']");
             pb.awaitMessage("just between us");
             b.screenshot("chat-direct");
         }
@@ -77,7 +77,7 @@ class ChatPageIT {
             }
             c.driver().navigate().refresh();
             page.awaitConnected();
-            c.driver().findElement(By.cssSelector("[data-testid='room-" + room + "']")).click();
+            c.click("[data-testid='room-" + room + "']");
             c.await(d -> page.messages().equals(List.of("note 1", "note 2", "note 3")));
         }
     }
@@ -116,7 +116,7 @@ class ChatPageIT {
                 b.await(d -> ((Number) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
                         "const i = document.querySelector('#messages img.attachment'); return i && i.complete ? i.naturalWidth : 0;"))
                         .intValue() == 16);
-                assertEquals(alt, b.driver().findElement(By.cssSelector("#messages img.attachment")).getAttribute("alt"));
+                assertEquals(List.of(alt), b.attributes("#messages img.attachment", "alt"));
             }
         } finally {
             java.nio.file.Files.deleteIfExists(png);

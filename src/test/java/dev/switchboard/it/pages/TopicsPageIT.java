@@ -12,7 +12,6 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 
 /** The live topics page in headless Chromium: the ticker moves, the log follows for operators only. */
 @ExtendWith(ArquillianExtension.class)
@@ -29,7 +28,7 @@ class TopicsPageIT {
     private static void signIn(Browser b, String name) {
         b.driver().get(Deployments.http("/topics.html").toString());
         b.visible("#name").sendKeys(name);
-        b.driver().findElement(By.cssSelector("#signin-form button[type=submit]")).click();
+        b.click("#signin-form button[type=submit]");
         b.awaitAttribute("#status", "data-state", "open");
     }
 
@@ -47,15 +46,14 @@ class TopicsPageIT {
             String price = b.texts("#ticker-rows tr[data-symbol='ACME'] td:nth-child(2)").get(0);
             assertTrue(price.matches("\\d+\\.\\d{2}"), price);
 
-            b.driver().findElement(By.id("log-follow")).click();
+            b.click("#log-follow");
             b.visible("#log-pause");
             // a refused handshake is logged on the server (INFO): the tail shows it
             RawHttp.upgrade(Deployments.httpPort(), "/switchboard/ws/chat", Map.of());
             b.await(d -> b.texts("#log li").stream().anyMatch(li -> li.contains("handshake refused (401")));
-            WebElement pause = b.driver().findElement(By.id("log-pause"));
-            pause.click();
+            b.click("#log-pause");
             b.awaitAttribute("#log-pause", "aria-pressed", "true");
-            pause.click();
+            b.click("#log-pause");
             b.awaitAttribute("#log-pause", "aria-pressed", "false");
             b.screenshot("topics");
         }
@@ -65,7 +63,7 @@ class TopicsPageIT {
     void theLogIsForOperatorsOnly() {
         try (Browser b = Browser.open()) {
             signIn(b, SessionApi.unique("viewer"));
-            b.driver().findElement(By.id("log-follow")).click();
+            b.click("#log-follow");
             b.await(d -> !b.driver().findElement(By.id("log-notice")).getText().isEmpty());
             assertTrue(b.all("#log li").isEmpty());
             b.visible("#log-follow"); // offered again, nothing subscribed
