@@ -53,6 +53,7 @@ public class TopicEndpoint {
     public void open(Session session) throws IOException {
         var identity = identities.of(session);
         if (identity.isEmpty()) { // only without HandshakeFilter in front (in-process containers)
+            LOG.info(() -> "connection closed (1008, no valid identity): " + session.getId());
             session.close(CloseCodes.UNAUTHENTICATED);
             return;
         }
