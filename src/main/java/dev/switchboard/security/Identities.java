@@ -26,11 +26,15 @@ public class Identities {
         this.tokens = tokens;
     }
 
-    /** The identity the handshake bound to this session (see {@link HandshakeConfigurator}). */
+    /**
+     * The identity the handshake bound to this session (see {@link HandshakeConfigurator}), read once when it
+     * opens: the handshake's values are taken out of the session, so the raw token is not held for its life.
+     */
     public Optional<Identity> of(Session session) {
         Principal principal = session.getUserPrincipal();
-        return resolve(principal != null ? principal.getName() : (String) session.getUserProperties().get(HandshakeConfigurator.PRINCIPAL),
-                (String) session.getUserProperties().get(HandshakeConfigurator.TOKEN));
+        String bound = (String) session.getUserProperties().remove(HandshakeConfigurator.PRINCIPAL);
+        String token = (String) session.getUserProperties().remove(HandshakeConfigurator.TOKEN);
+        return resolve(principal != null ? principal.getName() : bound, token);
     }
 
     public Optional<Identity> resolve(String principal, String rawToken) {
