@@ -14,6 +14,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,8 @@ public class ConnectionRegistry {
     private static final String KEY = Connection.class.getName();
     private static final String EXPIRY = KEY + ".expiry";
     private static final Logger LOG = Logger.getLogger(ConnectionRegistry.class.getName());
+    /** Fewer stalled connections than this are always the clients' fault (see {@link #closeStalled}). */
+    static final int LAGGING_AT_LEAST = 8;
 
     @Resource
     private ManagedExecutorService managedExecutor;
@@ -55,6 +58,8 @@ public class ConnectionRegistry {
     private volatile boolean draining;
 
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();
+    /** When the sweep last logged that the server is lagging; only its scheduled task touches it. */
+    private long lagLogged;
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byAddress = new ConcurrentHashMap<>();
     private static final String ADDRESS = "switchboard.address"; // HandshakeConfigurator.ADDRESS
@@ -164,14 +169,31 @@ public class ConnectionRegistry {
      * The send timeout ({@code switchboard.send.timeout}): closes (1011) every connection whose send has been
      * in flight longer. One sweep a second over the connections, instead of the container arming and
      * cancelling a timer for every frame (Undertow's per-send timeout was a few % of the CPU of a busy room).
+     *
+     * <p>A stalled send is the client's fault when others' sends complete. When most connections stall at
+     * once ({@link #LAGGING_AT_LEAST} or more, and more than half of all), the server is the one behind (a
+     * saturated core completes every send late): closing them all would only add a reconnect storm, so the
+     * sweep leaves them to the byte bound of their queues (4008) and says so in the log.
      */
     void closeStalled(long now) {
         long timeout = settings.sendTimeout().toNanos();
+        List<Connection> stalled = new ArrayList<>();
         for (Connection c : byId.values()) {
             if (c.sendStalled(now, timeout)) {
-                LOG.fine(() -> c + ": a send took longer than the send timeout");
-                c.close(CloseCodes.SERVER_ERROR);
+                stalled.add(c);
             }
+        }
+        if (stalled.size() >= LAGGING_AT_LEAST && stalled.size() * 2 > byId.size()) {
+            if (now - lagLogged > TimeUnit.MINUTES.toNanos(1) || lagLogged == 0) {
+                lagLogged = now;
+                LOG.warning(() -> stalled.size() + " of " + byId.size() + " connections have had a send in flight for over "
+                        + settings.sendTimeout().toSeconds() + " s: the server is overloaded; not closing them for it");
+            }
+            return;
+        }
+        for (Connection c : stalled) {
+            LOG.fine(() -> c + ": a send took longer than the send timeout");
+            c.close(CloseCodes.SERVER_ERROR);
         }
     }
 

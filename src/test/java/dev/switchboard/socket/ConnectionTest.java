@@ -88,6 +88,42 @@ class ConnectionTest {
     }
 
     @Test
+    void whenMostConnectionsStallAtOnceTheServerIsBehindAndNoneIsClosedForIt() {
+        ConnectionRegistry registry = new ConnectionRegistry(
+                dev.switchboard.config.Settings.of(java.util.Map.of("switchboard.send.timeout", "10")), Runnable::run);
+        List<ManualWire> stuck = new ArrayList<>();
+        List<ManualWire> fine = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < 20; i++) { // 9 stall, 11 complete: fewer than half stall, so it is those clients
+            ManualWire wire = new ManualWire();
+            Connection c = new Connection("a" + i, "u" + i, null, wire, 1 << 20);
+            registry.add(c);
+            c.send(OutboundFrame.of("frame"));
+            (i < ConnectionRegistry.LAGGING_AT_LEAST + 1 ? stuck : fine).add(wire);
+        }
+        fine.forEach(ManualWire::completeOne);
+        registry.closeStalled(start + TimeUnit.SECONDS.toNanos(11));
+        assertTrue(stuck.stream().allMatch(w -> w.closedWith != null && w.closedWith.getCloseCode().getCode() == 1011));
+        assertTrue(fine.stream().allMatch(w -> w.closedWith == null));
+
+        ConnectionRegistry lagging = new ConnectionRegistry(
+                dev.switchboard.config.Settings.of(java.util.Map.of("switchboard.send.timeout", "10")), Runnable::run);
+        List<ManualWire> all = new ArrayList<>();
+        for (int i = 0; i < 20; i++) { // 12 of 20 stall at once: the server is behind
+            ManualWire wire = new ManualWire();
+            Connection c = new Connection("b" + i, "u" + i, null, wire, 1 << 20);
+            lagging.add(c);
+            c.send(OutboundFrame.of("frame"));
+            if (i >= 12) {
+                wire.completeOne();
+            }
+            all.add(wire);
+        }
+        lagging.closeStalled(start + TimeUnit.SECONDS.toNanos(11));
+        assertTrue(all.stream().allMatch(w -> w.closedWith == null), "not closed for the server's own lag");
+    }
+
+    @Test
     void overflowClosesASlowConsumerWith4008AndDropsItsQueue() {
         ManualWire wire = new ManualWire();
         Connection c = new Connection("1", "alice", null, wire, 100);
