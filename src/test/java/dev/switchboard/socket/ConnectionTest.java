@@ -89,38 +89,33 @@ class ConnectionTest {
 
     @Test
     void whenMostConnectionsStallAtOnceTheServerIsBehindAndNoneIsClosedForIt() {
+        long start = System.nanoTime();
+        int few = ConnectionRegistry.LAGGING_AT_LEAST + 1; // 9 of 20 stall: fewer than half, so it is those clients
+        List<ManualWire> wires = sweepAfterATimeout(20, few, start);
+        assertTrue(wires.subList(0, few).stream().allMatch(w -> w.closedWith != null && w.closedWith.getCloseCode().getCode() == 1011));
+        assertTrue(wires.subList(few, 20).stream().allMatch(w -> w.closedWith == null));
+
+        List<ManualWire> most = sweepAfterATimeout(20, 12, start); // 12 of 20 stall at once: the server is behind
+        assertTrue(most.stream().allMatch(w -> w.closedWith == null), "not closed for the server's own lag");
+    }
+
+    /** {@code n} connections with a frame each, the first {@code stalled} never completing; then a sweep 11 s on. */
+    private static List<ManualWire> sweepAfterATimeout(int n, int stalled, long start) {
         ConnectionRegistry registry = new ConnectionRegistry(
                 dev.switchboard.config.Settings.of(java.util.Map.of("switchboard.send.timeout", "10")), Runnable::run);
-        List<ManualWire> stuck = new ArrayList<>();
-        List<ManualWire> fine = new ArrayList<>();
-        long start = System.nanoTime();
-        for (int i = 0; i < 20; i++) { // 9 stall, 11 complete: fewer than half stall, so it is those clients
+        List<ManualWire> wires = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
             ManualWire wire = new ManualWire();
-            Connection c = new Connection("a" + i, "u" + i, null, wire, 1 << 20);
+            Connection c = new Connection("c" + i, "u" + i, null, wire, 1 << 20);
             registry.add(c);
             c.send(OutboundFrame.of("frame"));
-            (i < ConnectionRegistry.LAGGING_AT_LEAST + 1 ? stuck : fine).add(wire);
-        }
-        fine.forEach(ManualWire::completeOne);
-        registry.closeStalled(start + TimeUnit.SECONDS.toNanos(11));
-        assertTrue(stuck.stream().allMatch(w -> w.closedWith != null && w.closedWith.getCloseCode().getCode() == 1011));
-        assertTrue(fine.stream().allMatch(w -> w.closedWith == null));
-
-        ConnectionRegistry lagging = new ConnectionRegistry(
-                dev.switchboard.config.Settings.of(java.util.Map.of("switchboard.send.timeout", "10")), Runnable::run);
-        List<ManualWire> all = new ArrayList<>();
-        for (int i = 0; i < 20; i++) { // 12 of 20 stall at once: the server is behind
-            ManualWire wire = new ManualWire();
-            Connection c = new Connection("b" + i, "u" + i, null, wire, 1 << 20);
-            lagging.add(c);
-            c.send(OutboundFrame.of("frame"));
-            if (i >= 12) {
+            if (i >= stalled) {
                 wire.completeOne();
             }
-            all.add(wire);
+            wires.add(wire);
         }
-        lagging.closeStalled(start + TimeUnit.SECONDS.toNanos(11));
-        assertTrue(all.stream().allMatch(w -> w.closedWith == null), "not closed for the server's own lag");
+        registry.closeStalled(start + TimeUnit.SECONDS.toNanos(11));
+        return wires;
     }
 
     @Test
