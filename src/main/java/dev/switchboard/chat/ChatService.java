@@ -42,7 +42,7 @@ public class ChatService {
         } else if (message instanceof ClientMessage.Ping) {
             c.send(new ServerMessage.Pong());
         } else if (message instanceof ClientMessage.Join m) {
-            rooms.join(c, m.room(), m.since(), m.last());
+            rooms.join(c, m.room(), m.since(), m.epoch(), m.last());
         } else if (message instanceof ClientMessage.Leave m) {
             rooms.leave(c, m.room());
         } else if (message instanceof ClientMessage.Direct m) {

@@ -70,7 +70,7 @@ public class RoomService {
      * read, so nothing sent meanwhile is missed; the replay then goes out, and held frames it already
      * covered are dropped.
      */
-    public void join(Connection c, String room, Long since, Integer last) {
+    public void join(Connection c, String room, Long since, String epoch, Integer last) {
         String stream = streamOf(c, room, null);
         if (stream == null) {
             return;
@@ -81,10 +81,10 @@ public class RoomService {
         if (isRoom && !rejoin && presence.arrive(room, c.user())) {
             fanOut.publish(stream, 0, OutboundFrame.of(new ServerMessage.Presence(room, c.user(), "join")), null);
         }
-        Replay replay = since != null ? history.since(stream, since)
+        Replay replay = since != null ? history.since(stream, since, epoch)
                 : history.last(stream, last != null ? last : settings.historyOnJoin());
         List<String> members = isRoom ? presence.members(room) : List.of(c.user());
-        c.send(new ServerMessage.Joined(room, replay.latest(), members, replay.recovered()));
+        c.send(new ServerMessage.Joined(room, replay.latest(), replay.epoch(), members, replay.recovered()));
         for (StoredMessage m : replay.messages()) {
             c.send(asFrame(m, room));
         }

@@ -3,15 +3,23 @@ package dev.switchboard.delivery;
 import java.time.Instant;
 
 /**
- * Where stream messages are kept, and the one place that assigns {@code seq}: each stored message gets
- * the stream's next seq, 1, 2, 3, … without holes.
+ * Where every stream is kept — rooms, inboxes and topics alike — and the one place that assigns positions: each
+ * stored message gets the stream's next seq, 1, 2, 3, … without holes, within the stream's epoch.
  */
 public interface HistoryStore {
 
-    /** What a sender asks to store. {@code clientId} (may be null) makes the append idempotent per user and stream. */
-    record Draft(String from, String to, String text, String clientId, Instant ts) {}
+    /**
+     * What a sender asks to store. {@code clientId} (may be null) makes the append idempotent per sender and
+     * stream. {@code mime} is null for text (a chat message, or a topic event's JSON); for a binary topic event it
+     * is the content type and {@code text} holds the bytes in base64.
+     */
+    record Draft(String from, String to, String text, String clientId, Instant ts, String mime) {
+        public Draft(String from, String to, String text, String clientId, Instant ts) {
+            this(from, to, text, clientId, ts, null);
+        }
+    }
 
-    /** Told the outcome of one append. */
+    /** Told the outcome of one append (or reset). */
     interface Appended {
         /** Stored (or found stored before, when {@code duplicate}). Called in seq order per stream; must not block. */
         void stored(StoredMessage message, boolean duplicate);
@@ -22,14 +30,28 @@ public interface HistoryStore {
     /** Stores the draft in the stream, then tells {@code appended}; an ack sent from there means stored. */
     void append(String stream, Draft draft, Appended appended);
 
-    /** Messages with seq greater than {@code since}, oldest first. */
-    Replay since(String stream, long since);
+    /**
+     * What a client resuming after {@code since} (with the {@code epoch} it saw, or null) gets, decided by
+     * {@link Recovery}: the messages in seq order, the stream's head and whether the replay is exact.
+     */
+    Replay since(String stream, long since, String epoch);
 
     /** The last {@code count} messages, oldest first. */
     Replay last(String stream, int count);
 
+    /** The stream's epoch and latest seq (0 when empty). A stream never written has an epoch too, kept once written. */
+    Position head(String stream);
+
     /** The stream's latest seq, 0 when empty. */
-    long latest(String stream);
+    default long latest(String stream) {
+        return head(stream).seq();
+    }
+
+    /**
+     * Starts the stream's history over: its messages are deleted, it gets a new epoch and its next seq is 1. Done in
+     * order with the appends (the writer's queue); {@code done} runs once it is committed.
+     */
+    void reset(String stream, Runnable done);
 
     /**
      * Whether the store can take appends now (for readiness): open, and its database answers a trivial

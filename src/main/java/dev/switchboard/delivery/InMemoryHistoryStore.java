@@ -2,115 +2,100 @@ package dev.switchboard.delivery;
 
 import dev.switchboard.config.Settings;
 import jakarta.enterprise.inject.Vetoed;
-import jakarta.inject.Inject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * History kept in memory, per stream: the last {@code retain} messages and the client ids seen with
+ * History kept in memory, per stream: the messages its {@link Retention} allows and the client ids seen with
  * them (for idempotent resends). Appends to one stream are serialized; their callbacks run in seq order,
- * outside the stream's lock. Not a CDI bean (the container uses {@link SqlHistoryStore}); in-process tests use it.
+ * outside the stream's lock. Every stream's epoch is new with this store, as its history is. Not a CDI bean
+ * (the container uses {@link SqlHistoryStore}); in-process tests use it.
  */
 @Vetoed
 public class InMemoryHistoryStore implements HistoryStore {
 
     private final Map<String, Stream> streams = new ConcurrentHashMap<>();
-    private int retain;
+    private final Retention retention;
 
-    protected InMemoryHistoryStore() {
-        this(1000);
-    }
-
-    @Inject
     public InMemoryHistoryStore(Settings settings) {
-        this(settings.historyRetained());
+        this(Retention.fixed(settings.historyRetained()));
     }
 
     public InMemoryHistoryStore(int retain) {
-        this.retain = retain;
+        this(Retention.fixed(retain));
+    }
+
+    public InMemoryHistoryStore(Retention retention) {
+        this.retention = retention;
     }
 
     @Override
     public void append(String stream, Draft draft, Appended appended) {
-        Stream s = streams.computeIfAbsent(stream, k -> new Stream());
+        Stream s = stream(stream);
         synchronized (s) {
             String key = draft.clientId() == null ? null : draft.from() + "\u0000" + draft.clientId();
             StoredMessage earlier = key == null ? null : s.byClientId.get(key);
             if (earlier != null) {
                 s.outbox.add(() -> appended.stored(earlier, true));
             } else {
-                store(s, stream, draft, key, appended);
+                StoredMessage m = new StoredMessage(stream, ++s.latest, draft.from(), draft.to(), draft.text(), draft.ts(),
+                        draft.clientId(), draft.mime());
+                s.add(m, retention.of(stream));
+                s.outbox.add(() -> appended.stored(m, false));
             }
         }
         s.outbox.drain(); // outside the lock: a callback may append to another stream
     }
 
-    /** Called holding the stream's lock. */
-    private void store(Stream s, String stream, Draft draft, String key, Appended appended) {
-        StoredMessage m = new StoredMessage(stream, ++s.latest, draft.from(), draft.to(), draft.text(), draft.ts(),
-                draft.clientId());
-        s.messages.addLast(m);
-        if (key != null) {
-            s.byClientId.put(key, m);
+    @Override
+    public void reset(String stream, Runnable done) {
+        Stream s = stream(stream);
+        synchronized (s) {
+            s.messages.clear();
+            s.byClientId.clear();
+            s.bytes = 0;
+            s.latest = 0;
+            s.trimmed = 0;
+            s.epoch = Epochs.next();
+            s.outbox.add(done);
         }
-        while (s.messages.size() > retain) {
-            StoredMessage trimmed = s.messages.removeFirst();
-            if (trimmed.clientId() != null) {
-                s.byClientId.remove(trimmed.from() + "\u0000" + trimmed.clientId());
-            }
-        }
-        s.outbox.add(() -> appended.stored(m, false));
+        s.outbox.drain();
     }
 
     @Override
-    public Replay since(String stream, long since) {
-        Stream s = streams.get(stream);
-        if (s == null) {
-            return new Replay(List.of(), 0, since == 0);
-        }
+    public Replay since(String stream, long since, String epoch) {
+        Stream s = stream(stream);
         synchronized (s) {
+            Position head = new Position(s.epoch, s.latest);
+            Recovery.Plan plan = Recovery.plan(since, epoch, head, s.trimmed);
             List<StoredMessage> out = new ArrayList<>();
-            Iterator<StoredMessage> it = s.messages.descendingIterator();
-            while (it.hasNext()) {
-                StoredMessage m = it.next();
-                if (m.seq() <= since) {
-                    break;
+            for (StoredMessage m : s.messages) {
+                if (m.seq() > plan.after()) {
+                    out.add(m);
                 }
-                out.add(m);
             }
-            Collections.reverse(out);
-            long oldest = s.messages.isEmpty() ? s.latest + 1 : s.messages.peekFirst().seq();
-            boolean recovered = since <= s.latest && since >= oldest - 1; // a cursor from the future is not recovered either
-            return new Replay(out, s.latest, recovered);
+            return new Replay(out, s.epoch, s.latest, plan.recovered());
         }
     }
 
     @Override
     public Replay last(String stream, int count) {
-        Stream s = streams.get(stream);
-        if (s == null) {
-            return new Replay(List.of(), 0, true);
-        }
+        Stream s = stream(stream);
         synchronized (s) {
             List<StoredMessage> all = new ArrayList<>(s.messages);
-            return new Replay(List.copyOf(all.subList(Math.max(0, all.size() - count), all.size())), s.latest, true);
+            return new Replay(List.copyOf(all.subList(Math.max(0, all.size() - count), all.size())), s.epoch, s.latest, true);
         }
     }
 
     @Override
-    public long latest(String stream) {
-        Stream s = streams.get(stream);
-        if (s == null) {
-            return 0;
-        }
+    public Position head(String stream) {
+        Stream s = stream(stream);
         synchronized (s) {
-            return s.latest;
+            return new Position(s.epoch, s.latest);
         }
     }
 
@@ -120,10 +105,34 @@ public class InMemoryHistoryStore implements HistoryStore {
         return true;
     }
 
+    private Stream stream(String name) {
+        return streams.computeIfAbsent(name, k -> new Stream());
+    }
+
     private static final class Stream {
+        String epoch = Epochs.next();
         long latest;
+        long trimmed;
+        long bytes;
         final ArrayDeque<StoredMessage> messages = new ArrayDeque<>();
         final Map<String, StoredMessage> byClientId = new HashMap<>();
         final SerialOutbox outbox = new SerialOutbox();
+
+        /** Under the lock: keeps {@code m}, then trims the oldest beyond the limits. */
+        void add(StoredMessage m, Retention.Limits limits) {
+            messages.addLast(m);
+            bytes += m.size();
+            if (m.clientId() != null) {
+                byClientId.put(m.from() + "\u0000" + m.clientId(), m);
+            }
+            while (messages.size() > limits.count() || bytes > limits.bytes() && messages.size() > 1) {
+                StoredMessage gone = messages.removeFirst();
+                bytes -= gone.size();
+                trimmed = gone.seq();
+                if (gone.clientId() != null) {
+                    byClientId.remove(gone.from() + "\u0000" + gone.clientId(), gone);
+                }
+            }
+        }
     }
 }

@@ -106,7 +106,7 @@ public class SqlHistoryStore implements HistoryStore {
 
     /** Opens the database when the application starts, not on the first join (a provider boots in seconds). */
     void startup(@Observes @Initialized(ApplicationScoped.class) Object event) {
-        latest(""); // any call makes the container create (and open) the bean
+        head(""); // any call makes the container create (and open) the bean
     }
 
     private void setRetain(int retain) {
@@ -425,35 +425,39 @@ public class SqlHistoryStore implements HistoryStore {
 
     // ---- reads (from the tail cache; a stream not cached is loaded from the database once)
 
+    // transitional: the epoch column comes with the store's split
+    private final String epoch = Epochs.next();
+
     @Override
-    public Replay since(String stream, long since) {
+    public Replay since(String stream, long since, String clientEpoch) {
         return read(stream, t -> {
+            Recovery.Plan plan = Recovery.plan(since, clientEpoch, new Position(epoch, t.latest), t.trimmed);
             List<StoredMessage> out = new ArrayList<>();
-            Iterator<StoredMessage> it = t.messages.descendingIterator();
-            while (it.hasNext()) {
-                StoredMessage m = it.next();
-                if (m.seq() <= since) {
-                    break;
+            for (StoredMessage m : t.messages) {
+                if (m.seq() > plan.after()) {
+                    out.add(m);
                 }
-                out.add(m);
             }
-            java.util.Collections.reverse(out);
-            // recovered: nothing after since was trimmed, and since is not from the future
-            return new Replay(out, t.latest, since <= t.latest && since >= t.trimmed);
+            return new Replay(out, epoch, t.latest, plan.recovered());
         });
+    }
+
+    @Override
+    public Position head(String stream) {
+        return read(stream, t -> new Position(epoch, t.latest));
+    }
+
+    @Override
+    public void reset(String stream, Runnable done) {
+        throw new UnsupportedOperationException("transitional");
     }
 
     @Override
     public Replay last(String stream, int count) {
         return read(stream, t -> {
             List<StoredMessage> all = new ArrayList<>(t.messages);
-            return new Replay(List.copyOf(all.subList(Math.max(0, all.size() - count), all.size())), t.latest, true);
+            return new Replay(List.copyOf(all.subList(Math.max(0, all.size() - count), all.size())), epoch, t.latest, true);
         });
-    }
-
-    @Override
-    public long latest(String stream) {
-        return read(stream, t -> t.latest);
     }
 
     /** Reads a stream's loaded tail under its lock; an entry evicted meanwhile is looked up again. */

@@ -11,8 +11,11 @@ public sealed interface ClientMessage {
         return null;
     }
 
-    /** Join a room or {@code @me}: {@code since} replays what came after it, else the last {@code last}. */
-    record Join(String room, Long since, Integer last) implements ClientMessage {}
+    /**
+     * Join a room or {@code @me}: {@code since} (with the {@code epoch} it belongs to) replays what came after it,
+     * else the last {@code last}.
+     */
+    record Join(String room, Long since, String epoch, Integer last) implements ClientMessage {}
 
     record Leave(String room) implements ClientMessage {}
 
@@ -24,8 +27,8 @@ public sealed interface ClientMessage {
 
     record Ping() implements ClientMessage {}
 
-    /** Topics: follow a topic or pattern; {@code since} (exact topics only) replays what came after it. */
-    record Subscribe(String topic, Long since) implements ClientMessage {}
+    /** Topics: follow a topic or pattern; {@code since} (exact topics only, with its {@code epoch}) replays what came after it. */
+    record Subscribe(String topic, Long since, String epoch) implements ClientMessage {}
 
     record Unsubscribe(String topic) implements ClientMessage {}
 

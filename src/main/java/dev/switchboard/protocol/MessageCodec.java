@@ -1,16 +1,10 @@
 package dev.switchboard.protocol;
 
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonGenerator;
 import jakarta.json.stream.JsonGeneratorFactory;
 import jakarta.websocket.Decoder;
 import jakarta.websocket.Encoder;
-import java.io.StringReader;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -51,43 +45,19 @@ public final class MessageCodec implements Decoder.Text<ClientMessage>, Encoder.
         // stateless
     }
 
-    /**
-     * The JSON object of a client frame, or the {@code bad_request} it earns (not JSON, not an object, nesting or
-     * numbers beyond the parser): the first step of both endpoints' codecs. Never throws.
-     */
-    static Object frame(String text) {
-        try (JsonReader reader = JSON.createReader(new StringReader(text))) {
-            JsonValue v = reader.readValue();
-            return v instanceof JsonObject obj ? obj
-                    : new ClientMessage.Invalid(ErrorCode.BAD_REQUEST, "a frame must be a JSON object", null);
-        } catch (RuntimeException e) { // JsonException, nesting limits, number overflow
-            return new ClientMessage.Invalid(ErrorCode.BAD_REQUEST, "malformed JSON", null);
-        }
-    }
-
     /** Decodes one client frame; never throws. */
     public static ClientMessage read(String text) {
-        Object parsed = frame(text);
-        if (!(parsed instanceof JsonObject o)) {
-            return (ClientMessage) parsed;
-        }
-        String id = null;
-        try {
-            id = optionalString(o, "id");
-            String type = requiredString(o, "type");
-            return switch (type) {
-                case "join" -> new ClientMessage.Join(requiredString(o, "room"),
-                        optionalCount(o, "since", Long.MAX_VALUE), intOrNull(optionalCount(o, "last", 1000)));
-                case "leave" -> new ClientMessage.Leave(requiredString(o, "room"));
-                case "send" -> new ClientMessage.Send(requiredString(o, "room"), requiredString(o, "text"), id);
-                case "direct" -> new ClientMessage.Direct(requiredString(o, "to"), requiredString(o, "text"), id);
-                case "typing" -> new ClientMessage.Typing(requiredString(o, "room"));
-                case "ping" -> new ClientMessage.Ping();
-                default -> new ClientMessage.Invalid(ErrorCode.UNKNOWN_TYPE, "unknown type: " + clip(type), id);
-            };
-        } catch (BadField e) {
-            return new ClientMessage.Invalid(ErrorCode.BAD_REQUEST, e.getMessage(), id);
-        }
+        return Fields.decode(text, (o, type, id) -> switch (type) {
+            case "join" -> new ClientMessage.Join(Fields.requiredString(o, "room"),
+                    Fields.optionalCount(o, "since", Long.MAX_VALUE), Fields.optionalEpoch(o),
+                    intOrNull(Fields.optionalCount(o, "last", 1000)));
+            case "leave" -> new ClientMessage.Leave(Fields.requiredString(o, "room"));
+            case "send" -> new ClientMessage.Send(Fields.requiredString(o, "room"), Fields.requiredString(o, "text"), id);
+            case "direct" -> new ClientMessage.Direct(Fields.requiredString(o, "to"), Fields.requiredString(o, "text"), id);
+            case "typing" -> new ClientMessage.Typing(Fields.requiredString(o, "room"));
+            case "ping" -> new ClientMessage.Ping();
+            default -> Fields.unknownType(type, id);
+        });
     }
 
     /** Encodes one server message as a JSON text frame. */
@@ -110,6 +80,7 @@ public final class MessageCodec implements Decoder.Text<ClientMessage>, Encoder.
                 writeIfPresent(g, "id", m.id());
             } else if (message instanceof ServerMessage.Joined m) {
                 g.write("type", "joined").write("room", m.room()).write("seq", m.seq());
+                writeIfPresent(g, "epoch", m.epoch());
                 g.writeStartArray("members");
                 m.members().forEach(g::write);
                 g.writeEnd();
@@ -129,6 +100,10 @@ public final class MessageCodec implements Decoder.Text<ClientMessage>, Encoder.
                 writeIfPresent(g, "id", m.id());
             } else if (message instanceof ServerMessage.Subscribed m) {
                 g.write("type", "subscribed").write("topic", m.topic()).write("recovered", m.recovered());
+                if (m.seq() != null) {
+                    g.write("seq", m.seq());
+                }
+                writeIfPresent(g, "epoch", m.epoch());
             } else if (message instanceof ServerMessage.Unsubscribed m) {
                 g.write("type", "unsubscribed").write("topic", m.topic());
             } else if (message instanceof ServerMessage.Event m) {
@@ -156,61 +131,8 @@ public final class MessageCodec implements Decoder.Text<ClientMessage>, Encoder.
         }
     }
 
-    private static String requiredString(JsonObject o, String name) {
-        JsonValue v = o.get(name);
-        if (v == null || v == JsonValue.NULL) {
-            throw new BadField("missing field: " + name);
-        }
-        if (!(v instanceof JsonString s)) {
-            throw new BadField("field must be a string: " + name);
-        }
-        return s.getString();
-    }
-
-    private static String optionalString(JsonObject o, String name) {
-        JsonValue v = o.get(name);
-        if (v == null || v == JsonValue.NULL) {
-            return null;
-        }
-        if (!(v instanceof JsonString s)) {
-            throw new BadField("field must be a string: " + name);
-        }
-        return s.getString();
-    }
-
-    /** A non-negative whole number no larger than {@code max}, or null when absent. */
-    private static Long optionalCount(JsonObject o, String name, long max) {
-        JsonValue v = o.get(name);
-        if (v == null || v == JsonValue.NULL) {
-            return null;
-        }
-        if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
-            throw new BadField("field must be a whole number: " + name);
-        }
-        long value;
-        try {
-            value = n.longValueExact();
-        } catch (ArithmeticException e) {
-            throw new BadField("field out of range: " + name);
-        }
-        if (value < 0 || value > max) {
-            throw new BadField("field out of range: " + name);
-        }
-        return value;
-    }
-
     private static Integer intOrNull(Long value) {
         return value == null ? null : value.intValue();
     }
 
-    private static String clip(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
-    }
-
-    /** A field that is missing or of the wrong kind; becomes {@code bad_request}. */
-    private static final class BadField extends RuntimeException {
-        BadField(String message) {
-            super(message, null, false, false);
-        }
-    }
 }

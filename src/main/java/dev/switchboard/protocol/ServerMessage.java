@@ -9,8 +9,11 @@ public sealed interface ServerMessage {
 
     record Welcome(String user, int heartbeat) implements ServerMessage {}
 
-    /** {@code seq} is the latest seq in the stream; {@code recovered} is false when some of the asked-for history is gone. */
-    record Joined(String room, long seq, List<String> members, boolean recovered) implements ServerMessage {}
+    /**
+     * {@code seq} is the latest seq in the stream, {@code epoch} its history's; {@code recovered} is false when the
+     * replay that follows is not exactly what the client missed.
+     */
+    record Joined(String room, long seq, String epoch, List<String> members, boolean recovered) implements ServerMessage {}
 
     record Left(String room) implements ServerMessage {}
 
@@ -29,8 +32,11 @@ public sealed interface ServerMessage {
 
     record Error(ErrorCode code, String message, String id) implements ServerMessage {}
 
-    /** Topics: {@code recovered} is false when some of the asked-for events are gone (or not replayable). */
-    record Subscribed(String topic, boolean recovered) implements ServerMessage {}
+    /**
+     * Topics: {@code recovered} is false when the replay that follows is not exactly what the client missed. An exact
+     * topic carries its {@code seq} (latest) and {@code epoch}; a pattern has neither (null).
+     */
+    record Subscribed(String topic, boolean recovered, Long seq, String epoch) implements ServerMessage {}
 
     record Unsubscribed(String topic) implements ServerMessage {}
 

@@ -1,9 +1,5 @@
 package dev.switchboard.protocol;
 
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.websocket.Decoder;
 import jakarta.websocket.Encoder;
 
@@ -41,39 +37,12 @@ public final class TopicCodec implements Decoder.Text<ClientMessage>, Encoder.Te
 
     /** Decodes one client frame of the topic endpoint; never throws. */
     public static ClientMessage read(String text) {
-        Object parsed = MessageCodec.frame(text); // the same first step as /ws/chat
-        if (!(parsed instanceof JsonObject o)) {
-            return (ClientMessage) parsed;
-        }
-        String id = o.get("id") instanceof JsonString s ? s.getString() : null;
-        if (!(o.get("type") instanceof JsonString type)) {
-            return new ClientMessage.Invalid(ErrorCode.BAD_REQUEST, "missing field: type", id);
-        }
-        switch (type.getString()) {
-            case "subscribe":
-            case "unsubscribe": {
-                if (!(o.get("topic") instanceof JsonString topic)) {
-                    return new ClientMessage.Invalid(ErrorCode.BAD_REQUEST, "missing field: topic", id);
-                }
-                if (type.getString().equals("unsubscribe")) {
-                    return new ClientMessage.Unsubscribe(topic.getString());
-                }
-                JsonValue since = o.get("since");
-                if (since == null || since == JsonValue.NULL) {
-                    return new ClientMessage.Subscribe(topic.getString(), null);
-                }
-                if (!(since instanceof JsonNumber n) || !n.isIntegral() || n.bigIntegerValue().signum() < 0
-                        || n.bigIntegerValue().bitLength() > 63) {
-                    return new ClientMessage.Invalid(ErrorCode.BAD_REQUEST, "since must be a whole number >= 0", id);
-                }
-                return new ClientMessage.Subscribe(topic.getString(), n.longValue());
-            }
-            case "ping":
-                return new ClientMessage.Ping();
-            default:
-                String t = type.getString();
-                return new ClientMessage.Invalid(ErrorCode.UNKNOWN_TYPE,
-                        "unknown type: " + (t.length() <= 40 ? t : t.substring(0, 40) + "…"), id);
-        }
+        return Fields.decode(text, (o, type, id) -> switch (type) { // the same steps as /ws/chat
+            case "subscribe" -> new ClientMessage.Subscribe(Fields.requiredString(o, "topic"),
+                    Fields.optionalCount(o, "since", Long.MAX_VALUE), Fields.optionalEpoch(o));
+            case "unsubscribe" -> new ClientMessage.Unsubscribe(Fields.requiredString(o, "topic"));
+            case "ping" -> new ClientMessage.Ping();
+            default -> Fields.unknownType(type, id);
+        });
     }
 }

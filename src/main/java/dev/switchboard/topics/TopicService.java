@@ -120,7 +120,7 @@ public class TopicService {
             synchronized (s) {
                 register(s, pattern);
                 // patterns are live only: a since on a pattern cannot be honoured, so it is answered with recovered:false
-                s.connection.send(new ServerMessage.Subscribed(pattern, since == null));
+                s.connection.send(new ServerMessage.Subscribed(pattern, since == null, null, null));
             }
             return;
         }
@@ -136,7 +136,7 @@ public class TopicService {
             if (held == null || sub == null || !sub.active) {
                 return; // unsubscribed or closed meanwhile
             }
-            s.connection.send(new ServerMessage.Subscribed(pattern, replay.recovered));
+            s.connection.send(new ServerMessage.Subscribed(pattern, replay.recovered, null, null));
             Overflow policy = existing != null ? existing.policy : policies.of(pattern);
             for (Retained r : replay.events) {
                 s.connection.send(r.frame, policy, pattern);

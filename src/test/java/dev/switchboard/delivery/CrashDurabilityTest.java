@@ -56,7 +56,7 @@ class CrashDurabilityTest {
         SqlHistoryStore reopened = new SqlHistoryStore(HistoryDatabase.h2(HistoryDatabase.defaultUrl(dir), "", ""),
                 Runnable::run, 1000);
         try {
-            List<StoredMessage> kept = reopened.since("room:crash", 0).messages();
+            List<StoredMessage> kept = reopened.since("room:crash", 0, null).messages();
             assertEquals(List.of("m1", "m2", "m3", "m4", "m5"), kept.stream().map(StoredMessage::text).toList());
             assertEquals(5, reopened.latest("room:crash"));
         } finally {

@@ -108,7 +108,7 @@ class SqlHistoryStoreTest {
                 assertEquals(i + 1, seqs.get(i), "callbacks in seq order without holes in " + stream);
             }
             assertEquals(seqs.size(), s.latest(stream));
-            assertEquals(seqs.size(), s.since(stream, 0).messages().size());
+            assertEquals(seqs.size(), s.since(stream, 0, null).messages().size());
             total += seqs.size();
         }
         assertEquals(senders * each, total);
@@ -124,21 +124,21 @@ class SqlHistoryStoreTest {
         }
         long kept = rows(s, "trim");
         assertTrue(kept >= 20 && kept <= 20 + 16, "kept " + kept);
-        Replay all = s.since("trim", 0);
+        Replay all = s.since("trim", 0, null);
         assertFalse(all.recovered(), "seq 1.. were trimmed");
         assertEquals(kept, all.messages().size());
         assertEquals(100, all.messages().get(all.messages().size() - 1).seq());
         assertEquals(101 - kept, all.messages().get(0).seq(), "what is still there, from the oldest kept");
-        Replay recent = s.since("trim", 90);
+        Replay recent = s.since("trim", 90, null);
         assertTrue(recent.recovered());
         assertEquals(10, recent.messages().size());
-        assertFalse(s.since("trim", 101).recovered(), "a cursor from the future");
+        assertFalse(s.since("trim", 101, null).recovered(), "a cursor from the future");
         assertEquals(List.of(99L, 100L), s.last("trim", 2).messages().stream().map(StoredMessage::seq).toList());
 
         // a store opened later on the same file sees the same tail
         s.close();
         SqlHistoryStore again = store(20);
-        Replay reloaded = again.since("trim", 0);
+        Replay reloaded = again.since("trim", 0, null);
         assertFalse(reloaded.recovered());
         assertEquals(all.messages(), reloaded.messages());
     }
@@ -249,8 +249,8 @@ class SqlHistoryStoreTest {
         assertTrue(bad.isCompletedExceptionally());
         assertEquals(2, ok2.get().message().seq(), "no hole where the refused one was");
         assertEquals(2, rows(s, "mixed"));
-        assertInstanceOf(Replay.class, s.since("mixed", 0));
-        assertEquals(2, s.since("mixed", 0).messages().size());
+        assertInstanceOf(Replay.class, s.since("mixed", 0, null));
+        assertEquals(2, s.since("mixed", 0, null).messages().size());
     }
 
     private static long rows(SqlHistoryStore s, String stream) throws java.sql.SQLException {

@@ -18,9 +18,9 @@ class MessageCodecTest {
 
     @Test
     void decodesEveryClientType() {
-        assertEquals(new ClientMessage.Join("lobby", null, null), MessageCodec.read("{\"type\":\"join\",\"room\":\"lobby\"}"));
-        assertEquals(new ClientMessage.Join("lobby", 41L, null), MessageCodec.read("{\"type\":\"join\",\"room\":\"lobby\",\"since\":41}"));
-        assertEquals(new ClientMessage.Join("lobby", null, 5), MessageCodec.read("{\"type\":\"join\",\"room\":\"lobby\",\"last\":5}"));
+        assertEquals(new ClientMessage.Join("lobby", null, null, null), MessageCodec.read("{\"type\":\"join\",\"room\":\"lobby\"}"));
+        assertEquals(new ClientMessage.Join("lobby", 41L, null, null), MessageCodec.read("{\"type\":\"join\",\"room\":\"lobby\",\"since\":41}"));
+        assertEquals(new ClientMessage.Join("lobby", null, null, 5), MessageCodec.read("{\"type\":\"join\",\"room\":\"lobby\",\"last\":5}"));
         assertEquals(new ClientMessage.Leave("lobby"), MessageCodec.read("{\"type\":\"leave\",\"room\":\"lobby\"}"));
         assertEquals(new ClientMessage.Send("lobby", "hi", "c-17"),
                 MessageCodec.read("{\"type\":\"send\",\"room\":\"lobby\",\"text\":\"hi\",\"id\":\"c-17\"}"));
@@ -28,6 +28,8 @@ class MessageCodecTest {
                 MessageCodec.read("{\"type\":\"direct\",\"to\":\"bob\",\"text\":\"hi\",\"id\":\"c-18\"}"));
         assertEquals(new ClientMessage.Typing("lobby"), MessageCodec.read("{\"type\":\"typing\",\"room\":\"lobby\"}"));
         assertEquals(new ClientMessage.Ping(), MessageCodec.read("{\"type\":\"ping\"}"));
+        assertEquals(new ClientMessage.Join("lobby", 41L, "k3x", null),
+                MessageCodec.read("{\"type\":\"join\",\"room\":\"lobby\",\"since\":41,\"epoch\":\"k3x\"}"));
     }
 
     @Test
@@ -93,8 +95,8 @@ class MessageCodecTest {
         Instant ts = Instant.parse("2026-11-22T02:00:00.123456Z");
         assertEquals("{\"type\":\"welcome\",\"user\":\"alice\",\"heartbeat\":25}",
                 MessageCodec.write(new ServerMessage.Welcome("alice", 25)));
-        assertEquals("{\"type\":\"joined\",\"room\":\"lobby\",\"seq\":44,\"members\":[\"alice\",\"bob\"],\"recovered\":true}",
-                MessageCodec.write(new ServerMessage.Joined("lobby", 44, List.of("alice", "bob"), true)));
+        assertEquals("{\"type\":\"joined\",\"room\":\"lobby\",\"seq\":44,\"epoch\":\"e1\",\"members\":[\"alice\",\"bob\"],\"recovered\":true}",
+                MessageCodec.write(new ServerMessage.Joined("lobby", 44, "e1", List.of("alice", "bob"), true)));
         assertEquals("{\"type\":\"left\",\"room\":\"lobby\"}", MessageCodec.write(new ServerMessage.Left("lobby")));
         assertEquals("{\"type\":\"message\",\"room\":\"lobby\",\"seq\":45,\"from\":\"alice\",\"text\":\"hi \\\"you\\\"\","
                 + "\"ts\":\"2026-11-22T02:00:00.123Z\",\"id\":\"c-17\"}",

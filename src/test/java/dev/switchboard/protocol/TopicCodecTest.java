@@ -18,9 +18,9 @@ class TopicCodecTest {
 
     @Test
     void decodesTheTopicTypes() {
-        assertEquals(new ClientMessage.Subscribe("ticker.ACME", 17L),
+        assertEquals(new ClientMessage.Subscribe("ticker.ACME", 17L, null),
                 TopicCodec.read("{\"type\":\"subscribe\",\"topic\":\"ticker.ACME\",\"since\":17}"));
-        assertEquals(new ClientMessage.Subscribe("ticker.*", null), TopicCodec.read("{\"type\":\"subscribe\",\"topic\":\"ticker.*\"}"));
+        assertEquals(new ClientMessage.Subscribe("ticker.*", null, null), TopicCodec.read("{\"type\":\"subscribe\",\"topic\":\"ticker.*\"}"));
         assertEquals(new ClientMessage.Unsubscribe("ticker.*"), TopicCodec.read("{\"type\":\"unsubscribe\",\"topic\":\"ticker.*\"}"));
         assertEquals(new ClientMessage.Ping(), TopicCodec.read("{\"type\":\"ping\"}"));
     }
@@ -48,7 +48,9 @@ class TopicCodecTest {
     void topicServerTypesEncode() {
         Instant ts = Instant.parse("2026-11-22T02:00:00.123456Z");
         assertEquals("{\"type\":\"subscribed\",\"topic\":\"ticker.*\",\"recovered\":true}",
-                MessageCodec.write(new ServerMessage.Subscribed("ticker.*", true)));
+                MessageCodec.write(new ServerMessage.Subscribed("ticker.*", true, null, null)));
+        assertEquals("{\"type\":\"subscribed\",\"topic\":\"ticker.ACME\",\"recovered\":false,\"seq\":7,\"epoch\":\"e2\"}",
+                MessageCodec.write(new ServerMessage.Subscribed("ticker.ACME", false, 7L, "e2")));
         assertEquals("{\"type\":\"unsubscribed\",\"topic\":\"ticker.*\"}", MessageCodec.write(new ServerMessage.Unsubscribed("ticker.*")));
         assertEquals("{\"type\":\"event\",\"topic\":\"ticker.ACME\",\"seq\":18,\"data\":{\"price\":1.5,\"x\":[null,true]},"
                 + "\"ts\":\"2026-11-22T02:00:00.123Z\"}",
@@ -65,11 +67,11 @@ class TopicCodecTest {
     /** MessageCodec.write has no exhaustive switch (Java 17): every permitted ServerMessage type must encode. */
     @Test
     void everyServerMessageTypeHasAnEncoding() {
-        List<ServerMessage> samples = List.of(new ServerMessage.Welcome("a", 1), new ServerMessage.Joined("r", 1, List.of(), true),
+        List<ServerMessage> samples = List.of(new ServerMessage.Welcome("a", 1), new ServerMessage.Joined("r", 1, "e", List.of(), true),
                 new ServerMessage.Left("r"), new ServerMessage.Message("r", 1, "a", "t", Instant.EPOCH, null),
                 new ServerMessage.DirectMessage(1, "a", "b", "t", Instant.EPOCH, null), new ServerMessage.Ack(null, "r", 1),
                 new ServerMessage.Presence("r", "a", "join"), new ServerMessage.Typing("r", "a"), new ServerMessage.Pong(),
-                new ServerMessage.Error(ErrorCode.BAD_REQUEST, "m", null), new ServerMessage.Subscribed("t", false),
+                new ServerMessage.Error(ErrorCode.BAD_REQUEST, "m", null), new ServerMessage.Subscribed("t", false, null, null),
                 new ServerMessage.Unsubscribed("t"), new ServerMessage.Event("t", 1, JsonValue.TRUE, Instant.EPOCH),
                 new ServerMessage.Skipped("t", 1));
         Set<Class<?>> permitted = Arrays.stream(ServerMessage.class.getPermittedSubclasses()).collect(Collectors.toSet());

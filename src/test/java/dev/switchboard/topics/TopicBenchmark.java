@@ -58,7 +58,7 @@ public final class TopicBenchmark {
         for (int i = 0; i < 1000; i++) {
             Connection c = new Connection("c" + i, "u" + i, null, nothing, 1 << 20);
             topics.opened(c, false);
-            topics.handle(c, new dev.switchboard.protocol.ClientMessage.Subscribe(i % 2 == 0 ? "bench.*" : "bench.x", null));
+            topics.handle(c, new dev.switchboard.protocol.ClientMessage.Subscribe(i % 2 == 0 ? "bench.*" : "bench.x", null, null));
         }
         JsonProvider json = JsonProvider.provider();
         int events = 20_000;

@@ -215,7 +215,7 @@ class TopicEndpointTest {
                 topics.publish(topic, JSON.createValue(i));
             }
         });
-        topics.handle(c, new dev.switchboard.protocol.ClientMessage.Subscribe(topic, 100L));
+        topics.handle(c, new dev.switchboard.protocol.ClientMessage.Subscribe(topic, 100L, null));
         publisher.get(60, TimeUnit.SECONDS);
         List<JsonObject> frames = sent.stream().map(t -> JSON.createReader(new StringReader(t)).readObject()).toList();
         assertEquals("welcome", frames.get(0).getString("type"));
