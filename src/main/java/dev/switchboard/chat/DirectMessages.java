@@ -3,6 +3,7 @@ package dev.switchboard.chat;
 import dev.switchboard.cluster.FanOut;
 import dev.switchboard.delivery.HistoryStore;
 import dev.switchboard.delivery.StoredMessage;
+import dev.switchboard.delivery.StreamFrames;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.security.TokenService;
@@ -67,7 +68,7 @@ public class DirectMessages {
             @Override
             public void stored(StoredMessage m, boolean duplicate) {
                 if (!duplicate) {
-                    fanOut.publish(m.stream(), m.seq(), RoomService.asFrame(m, Streams.ME), null);
+                    fanOut.publish(m.stream(), m.seq(), StreamFrames.of(m), null);
                 }
                 history.append(senderInbox, draft, delivered(c, senderInbox, id));
             }
@@ -85,7 +86,7 @@ public class DirectMessages {
             public void stored(StoredMessage m, boolean duplicate) {
                 c.send(new ServerMessage.Ack(id, Streams.ME, m.seq()));
                 if (!duplicate) {
-                    fanOut.publish(inbox, m.seq(), RoomService.asFrame(m, Streams.ME), null);
+                    fanOut.publish(inbox, m.seq(), StreamFrames.of(m), null);
                 }
             }
 

@@ -2,9 +2,9 @@ package dev.switchboard.chat;
 
 import dev.switchboard.cluster.FanOut;
 import dev.switchboard.config.Settings;
-import dev.switchboard.delivery.Follower;
 import dev.switchboard.delivery.HistoryStore;
-import dev.switchboard.delivery.Replay;
+import dev.switchboard.delivery.StreamFrames;
+import dev.switchboard.delivery.StreamNames;
 import dev.switchboard.delivery.StoredMessage;
 import dev.switchboard.delivery.StreamFollowers;
 import dev.switchboard.protocol.BinaryFrames;
@@ -66,9 +66,8 @@ public class RoomService {
     }
 
     /**
-     * Joins a room or {@code @me}. The follower is registered (holding live frames) before history is
-     * read, so nothing sent meanwhile is missed; the replay then goes out, and held frames it already
-     * covered are dropped.
+     * Joins a room or {@code @me}: the one race-free join of every stream ({@link StreamFollowers#join}), answered
+     * with {@code joined} (latest seq, epoch, members, recovered) and the replay.
      */
     public void join(Connection c, String room, Long since, String epoch, Integer last) {
         String stream = streamOf(c, room, null);
@@ -76,19 +75,14 @@ public class RoomService {
             return;
         }
         boolean rejoin = followers.follows(stream, c);
-        Follower follower = followers.follow(stream, c);
-        boolean isRoom = !stream.startsWith("@");
-        if (isRoom && !rejoin && presence.arrive(room, c.user())) {
-            fanOut.publish(stream, 0, OutboundFrame.of(new ServerMessage.Presence(room, c.user(), "join")), null);
-        }
-        Replay replay = since != null ? history.since(stream, since, epoch)
-                : history.last(stream, last != null ? last : settings.historyOnJoin());
-        List<String> members = isRoom ? presence.members(room) : List.of(c.user());
-        c.send(new ServerMessage.Joined(room, replay.latest(), replay.epoch(), members, replay.recovered()));
-        for (StoredMessage m : replay.messages()) {
-            c.send(asFrame(m, room));
-        }
-        follower.live(replay.lastSeq());
+        boolean isRoom = !StreamNames.isInbox(stream);
+        followers.join(stream, c, c::send, since, epoch, last != null ? last : settings.historyOnJoin(), replay -> {
+            if (isRoom && !rejoin && presence.arrive(room, c.user())) {
+                fanOut.publish(stream, 0, OutboundFrame.of(new ServerMessage.Presence(room, c.user(), "join")), null);
+            }
+            List<String> members = isRoom ? presence.members(room) : List.of(c.user());
+            return new ServerMessage.Joined(room, replay.latest(), replay.epoch(), members, replay.recovered());
+        });
     }
 
     public void leave(Connection c, String room) {
@@ -113,7 +107,7 @@ public class RoomService {
             c.send(new ServerMessage.Error(ErrorCode.NOT_JOINED, "join " + room + " before sending to it", id));
             return;
         }
-        if (stream.startsWith("@")) {
+        if (StreamNames.isInbox(stream)) {
             c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "use a direct message to write to an inbox", id));
             return;
         }
@@ -122,7 +116,7 @@ public class RoomService {
             public void stored(StoredMessage m, boolean duplicate) {
                 c.send(new ServerMessage.Ack(id, room, m.seq()));
                 if (!duplicate) {
-                    fanOut.publish(stream, m.seq(), asFrame(m, room), null);
+                    fanOut.publish(stream, m.seq(), StreamFrames.of(m), null);
                 }
             }
 
@@ -157,7 +151,7 @@ public class RoomService {
         if (stream == null) {
             return;
         }
-        if (stream.startsWith("@")) {
+        if (StreamNames.isInbox(stream)) {
             c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "attachments go to rooms", id));
             return;
         }
@@ -209,17 +203,9 @@ public class RoomService {
     }
 
     private void departed(Connection c, String stream) {
-        if (!stream.startsWith("@") && presence.depart(stream, c.user())) {
+        if (!StreamNames.isInbox(stream) && presence.depart(stream, c.user())) {
             fanOut.publish(stream, 0, OutboundFrame.of(new ServerMessage.Presence(stream, c.user(), "leave")), null);
         }
-    }
-
-    /** A message as its room shows it (an inbox shows direct messages). */
-    static OutboundFrame asFrame(StoredMessage m, String room) {
-        if (m.to() != null) {
-            return OutboundFrame.of(new ServerMessage.DirectMessage(m.seq(), m.from(), m.to(), m.text(), m.ts(), m.clientId()));
-        }
-        return OutboundFrame.of(new ServerMessage.Message(room, m.seq(), m.from(), m.text(), m.ts(), m.clientId()));
     }
 
     /** Checks a message's text (and client id) against the limits; answers the client when it fails. */

@@ -3,15 +3,35 @@ package dev.switchboard.cluster;
 import dev.switchboard.socket.OutboundFrame;
 
 /**
- * Carries a frame to every follower of a stream, on every node. Calls for one stream arrive in seq
- * order and must be delivered in that order. Today one node delivers in memory; a cluster-wide
- * implementation (a Jakarta Messaging topic) slots in behind this interface.
+ * Carries each position of a stream to every node that follows it. A node follows a stream while it has local
+ * followers ({@link #follow} when the first arrives, {@link #unfollow} when the last leaves) and gets what is
+ * published to it through the {@link Receiver} it gave. Calls to {@link #publish} for one stream come in seq order;
+ * what a receiver gets may arrive late, twice or with gaps in another implementation, which is why receivers check
+ * the order (see {@code delivery.StreamFollowers}). Today one node delivers in memory ({@link LocalFanOut}); a
+ * cluster-wide implementation slots in behind this interface.
  */
 public interface FanOut {
 
-    /**
-     * @param seq the frame's seq in the stream, 0 for unsequenced frames (presence, typing)
-     * @param skipUser a user whose connections do not get this frame (typing is not echoed), or null
-     */
+    /** Where a followed stream's frames arrive on this node. */
+    @FunctionalInterface
+    interface Receiver {
+        /**
+         * @param stream the stream the frame belongs to (a prefix follow gets many)
+         * @param seq the frame's seq in the stream, 0 for unsequenced frames (presence, typing)
+         * @param skipUser a user whose connections do not get this frame (typing is not echoed), or null
+         */
+        void receive(String stream, long seq, OutboundFrame frame, String skipUser);
+    }
+
+    /** Sends a frame to every node following the stream (this one included). */
     void publish(String stream, long seq, OutboundFrame frame, String skipUser);
+
+    /**
+     * This node follows the stream from now on; what is published to it goes to {@code receiver}. A name ending in
+     * {@code >} follows every stream that starts with what precedes it ({@code #>}: every topic, for patterns).
+     */
+    void follow(String stream, Receiver receiver);
+
+    /** This node no longer follows the stream. */
+    void unfollow(String stream);
 }

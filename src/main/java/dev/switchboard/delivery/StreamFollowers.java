@@ -1,26 +1,84 @@
 package dev.switchboard.delivery;
 
+import dev.switchboard.cluster.FanOut;
+import dev.switchboard.config.Settings;
+import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.socket.Connection;
 import dev.switchboard.socket.OutboundFrame;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Collection;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.logging.Logger;
 
-/** Which local connections follow which stream: where the fan-out bus delivers on this node. */
+/**
+ * Which local connections follow which stream — rooms, inboxes and topics alike — and the one delivery path to
+ * them. The node follows a stream on the {@link FanOut} while it has local followers. What arrives is checked for
+ * order: a seq already delivered is dropped, and a gap (a frame missed or late on the way) is filled from the store
+ * before the frame that revealed it, never skipped.
+ */
 @ApplicationScoped
 public class StreamFollowers {
 
-    private final Map<String, Map<String, Follower>> byStream = new ConcurrentHashMap<>();
-    private final Map<String, Set<String>> byConnection = new ConcurrentHashMap<>();
+    private static final Logger LOG = Logger.getLogger(StreamFollowers.class.getName());
 
-    /** Starts following (replacing an earlier follow of the same stream); the new follower holds live frames until {@link Follower#live}. */
-    public Follower follow(String stream, Connection c) {
-        Follower f = new Follower(c);
-        byStream.computeIfAbsent(stream, k -> new ConcurrentHashMap<>()).put(c.id(), f);
+    private final Map<String, FollowedStream> byStream = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> byConnection = new ConcurrentHashMap<>();
+    private FanOut fanOut;
+    private HistoryStore history;
+    private long maxHeldBytes;
+
+    protected StreamFollowers() {} // for CDI proxies
+
+    @Inject
+    public StreamFollowers(FanOut fanOut, HistoryStore history, Settings settings) {
+        this(fanOut, history, settings.sendQueueBytes());
+    }
+
+    /** @param maxHeldBytes what one joiner may hold while its replay goes out (the send queue's bound) */
+    public StreamFollowers(FanOut fanOut, HistoryStore history, long maxHeldBytes) {
+        this.fanOut = fanOut;
+        this.history = history;
+        this.maxHeldBytes = maxHeldBytes;
+    }
+
+    /**
+     * The race-free join: registers the connection as a follower (holding live frames), reads what to replay
+     * ({@code since}/{@code epoch} by {@link Recovery}, else the last {@code last}), sends {@code answer}'s frame
+     * (joined, subscribed), then the replay, then releases the held frames not already replayed. Replayed frames go
+     * through the connection's lossless queue, so a replay is exact; live frames through {@code sink}.
+     */
+    public Replay join(String stream, Connection c, Follower.Sink sink, Long since, String epoch, int last,
+            Function<Replay, ServerMessage> answer) {
+        Follower follower = follow(stream, c, sink);
+        Replay replay = since != null ? history.since(stream, since, epoch) : history.last(stream, last);
+        FollowedStream followed = byStream.get(stream);
+        if (followed != null) {
+            followed.joined(replay);
+        }
+        c.send(answer.apply(replay));
+        for (StoredMessage m : replay.messages()) {
+            c.send(StreamFrames.of(m));
+        }
+        follower.live(replay.lastSeq());
+        return replay;
+    }
+
+    /** Starts following (replacing an earlier follow of the same stream); the follower holds live frames until {@link Follower#live}. */
+    Follower follow(String stream, Connection c, Follower.Sink sink) {
+        Follower f = new Follower(c, sink, maxHeldBytes);
         byConnection.computeIfAbsent(c.id(), k -> ConcurrentHashMap.newKeySet()).add(stream);
+        byStream.compute(stream, (k, s) -> {
+            if (s == null) {
+                s = new FollowedStream(stream);
+                fanOut.follow(stream, s);
+            }
+            s.followers.put(c.id(), f);
+            return s;
+        });
         return f;
     }
 
@@ -30,17 +88,25 @@ public class StreamFollowers {
         if (streams != null) {
             streams.remove(stream);
         }
+        return remove(stream, c);
+    }
+
+    private boolean remove(String stream, Connection c) {
         boolean[] removed = {false};
-        byStream.computeIfPresent(stream, (k, m) -> {
-            removed[0] = m.remove(c.id()) != null;
-            return m.isEmpty() ? null : m;
+        byStream.computeIfPresent(stream, (k, s) -> {
+            removed[0] = s.followers.remove(c.id()) != null;
+            if (s.followers.isEmpty()) {
+                fanOut.unfollow(stream);
+                return null;
+            }
+            return s;
         });
         return removed[0];
     }
 
     public boolean follows(String stream, Connection c) {
-        Map<String, Follower> m = byStream.get(stream);
-        return m != null && m.containsKey(c.id());
+        FollowedStream s = byStream.get(stream);
+        return s != null && s.followers.containsKey(c.id());
     }
 
     /** The streams a connection follows (a snapshot). */
@@ -56,29 +122,15 @@ public class StreamFollowers {
             return List.of();
         }
         for (String s : streams) {
-            byStream.computeIfPresent(s, (k, m) -> {
-                m.remove(c.id());
-                return m.isEmpty() ? null : m;
-            });
+            remove(s, c);
         }
         return List.copyOf(streams);
     }
 
-    public Collection<Follower> of(String stream) {
-        Map<String, Follower> m = byStream.get(stream);
-        return m == null ? List.of() : m.values();
-    }
-
-    /** Delivers one frame (encoded once) to every local follower of the stream but those of {@code skipUser}. */
-    public void deliver(String stream, long seq, OutboundFrame frame, String skipUser) {
-        Map<String, Follower> m = byStream.get(stream);
-        if (m != null) {
-            for (Follower f : m.values()) {
-                if (skipUser == null || !skipUser.equals(f.connection().user())) {
-                    f.deliver(seq, frame);
-                }
-            }
-        }
+    /** The connection's follower of a stream, or null (a topic's pattern delivery shares it, so each seq arrives once). */
+    public Follower followerOf(String stream, Connection c) {
+        FollowedStream s = byStream.get(stream);
+        return s == null ? null : s.followers.get(c.id());
     }
 
     public int streamCount() {
@@ -88,5 +140,66 @@ public class StreamFollowers {
     /** Follows across all streams (one connection following three streams counts three). */
     public int followCount() {
         return byConnection.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /**
+     * A stream this node follows: its local followers, and the node's cursor in it ({@code last}: the highest seq
+     * delivered here, -1 before the first is known), guarded by itself.
+     */
+    private final class FollowedStream implements FanOut.Receiver {
+        final String name;
+        final Map<String, Follower> followers = new ConcurrentHashMap<>();
+        String epoch;
+        long last = -1;
+
+        FollowedStream(String name) {
+            this.name = name;
+        }
+
+        /**
+         * A join read the stream: the first one tells the node where it stands (a frame at or below that seq is
+         * delivered to that joiner by its replay, and to no one else yet); a new epoch starts the cursor over.
+         */
+        synchronized void joined(Replay replay) {
+            if (last < 0 || !replay.epoch().equals(epoch)) {
+                epoch = replay.epoch();
+                last = replay.latest();
+            }
+        }
+
+        @Override
+        public synchronized void receive(String stream, long seq, OutboundFrame frame, String skipUser) {
+            if (seq > 0) {
+                if (last >= 0 && seq <= last) {
+                    return; // delivered already (a late or repeated frame)
+                }
+                if (last >= 0 && seq > last + 1) {
+                    fill(seq);
+                }
+                last = seq;
+            }
+            deliver(seq, frame, skipUser);
+        }
+
+        /** The frames between {@code last} and {@code seq} never arrived here: read them from the store, deliver them first. */
+        private void fill(long seq) {
+            Replay missed = history.since(name, last, epoch);
+            if (!missed.recovered()) {
+                LOG.warning(() -> "stream " + name + ": frames after " + last + " are no longer in the store; delivering on");
+            }
+            for (StoredMessage m : missed.messages()) {
+                if (m.seq() > last && m.seq() < seq) {
+                    deliver(m.seq(), StreamFrames.of(m), null);
+                }
+            }
+        }
+
+        private void deliver(long seq, OutboundFrame frame, String skipUser) {
+            for (Follower f : followers.values()) {
+                if (skipUser == null || !skipUser.equals(f.connection().user())) {
+                    f.deliver(seq, frame);
+                }
+            }
+        }
     }
 }

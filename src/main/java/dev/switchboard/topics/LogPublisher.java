@@ -39,6 +39,8 @@ public class LogPublisher {
     @Resource
     private ManagedScheduledExecutorService managedScheduler;
 
+    private static final String STORE_LOGGERS = "dev.switchboard.delivery";
+
     private TopicService topics;
     private final BlockingQueue<LogRecord> queue = new ArrayBlockingQueue<>(MAX_QUEUED);
     private final Formatter formatter = new Formatter() {
@@ -47,11 +49,20 @@ public class LogPublisher {
             return formatMessage(record);
         }
     };
+    /**
+     * The store's own records are not published: log lines are stored like any topic event, so a store that logs a
+     * failure would otherwise feed itself a new event to fail on.
+     */
+    private static boolean fromTheStore(LogRecord record) {
+        String logger = record.getLoggerName();
+        return logger != null && logger.startsWith(STORE_LOGGERS);
+    }
+
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord record) {
             try {
-                if (isLoggable(record) && DRAINING.get() == null
+                if (isLoggable(record) && DRAINING.get() == null && !fromTheStore(record)
                         && (topics.hasSubscribers(SERVER) || topics.hasSubscribers(APP))) {
                     queue.offer(record); // a full queue drops: logging must never wait for subscribers
                 }

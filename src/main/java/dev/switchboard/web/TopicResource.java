@@ -25,6 +25,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Locale;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
@@ -42,6 +46,8 @@ public class TopicResource {
     private static final JsonProvider JSON = JsonProvider.provider(); // the lookup is slow: once
 
     public static final String PUBLISHER_ROLE = "publisher";
+    /** How long a publish waits for the store before answering 503. */
+    static final int STORE_TIMEOUT_SECONDS = 10;
     private static final Logger LOG = Logger.getLogger(TopicResource.class.getName());
 
     @Inject
@@ -75,18 +81,32 @@ public class TopicResource {
         if (bytes.length > limit) {
             return tooLarge(limit);
         }
-        long seq;
+        CompletionStage<Long> stored;
         String mime = contentType == null ? null : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
         if (mime == null || mime.isEmpty() || mime.equals(MediaType.APPLICATION_JSON)) {
             JsonValue data = dataOf(bytes);
             if (data == null) {
                 return SessionResource.error(Response.Status.BAD_REQUEST, "bad_request", "body must be {\"data\": any JSON value}");
             }
-            seq = topics.publish(topic, data);
+            stored = topics.publish(topic, data);
         } else {
-            seq = topics.publishBytes(topic, mime, bytes);
+            stored = topics.publishBytes(topic, mime, bytes);
+        }
+        long seq;
+        try { // the store commits in milliseconds (group commit); the answer carries the seq it assigned
+            seq = stored.toCompletableFuture().get(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return notStored(topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            return notStored(topic, e);
         }
         return Response.accepted(JSON.createObjectBuilder().add("topic", topic).add("seq", seq).build().toString()).build();
+    }
+
+    private static Response notStored(String topic, Exception e) {
+        LOG.warning(() -> "publish to " + topic + " not stored: " + e);
+        return SessionResource.error(Response.Status.SERVICE_UNAVAILABLE, "unavailable", "not stored; publish it again");
     }
 
     /** Null when the caller may publish, else the refusal. */

@@ -156,7 +156,7 @@ class ChatEndpointTest {
             }
         }
         try (WsClient bob = as("bob")) {
-            bob.send("{\"type\":\"join\",\"room\":\"replay\",\"since\":2}");
+            bob.send("{\"type\":\"join\",\"room\":\"replay\",\"since\":2,\"epoch\":\"" + server.history.head("replay").epoch() + "\"}");
             JsonObject joined = bob.expect("joined");
             assertEquals(5, joined.getInt("seq"));
             assertTrue(joined.getBoolean("recovered"));

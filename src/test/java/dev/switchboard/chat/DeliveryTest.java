@@ -114,7 +114,8 @@ class DeliveryTest {
             long latest = server.history.latest("race");
             long since = j % 5 == 0 ? 0 : Math.max(0, latest - j);
             WsClient bob = as("bob" + j);
-            bob.send("{\"type\":\"join\",\"room\":\"race\",\"since\":" + since + "}");
+            bob.send("{\"type\":\"join\",\"room\":\"race\",\"since\":" + since + ",\"epoch\":\""
+                    + server.history.head("race").epoch() + "\"}");
             joiners.add(new Joiner(bob, since));
             if (latest > 0 && sending.get()) {
                 during++;
@@ -199,15 +200,17 @@ class DeliveryTest {
             alice.send(send("keep", "k" + i, "k-" + i));
             assertEquals(i, alice.until("ack").getInt("seq"));
         }
+        String epoch = server.history.head("keep").epoch();
         alice.close();
         server.close();
         first.close();
 
         start(jpa());
         WsClient bob = as("bob");
-        bob.send("{\"type\":\"join\",\"room\":\"keep\",\"since\":2}");
+        bob.send("{\"type\":\"join\",\"room\":\"keep\",\"since\":2,\"epoch\":\"" + epoch + "\"}");
         JsonObject joined = bob.expect("joined");
         assertEquals(5, joined.getInt("seq"));
+        assertEquals(epoch, joined.getString("epoch"), "the same database, the same history");
         assertTrue(joined.getBoolean("recovered"));
         for (int i = 3; i <= 5; i++) {
             JsonObject m = bob.until("message");

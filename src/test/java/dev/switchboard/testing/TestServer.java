@@ -15,7 +15,9 @@ import dev.switchboard.security.InboundGuard;
 import dev.switchboard.security.RateLimiter;
 import dev.switchboard.security.TokenService;
 import dev.switchboard.socket.ConnectionRegistry;
+import dev.switchboard.topics.TopicRetention;
 import dev.switchboard.topics.TopicService;
+import dev.switchboard.topics.TopicSubscriptions;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
@@ -60,16 +62,16 @@ public final class TestServer implements AutoCloseable {
     private TestServer(Settings settings, HistoryStore history, Class<?>... endpoints) throws IOException, DeploymentException {
         this.settings = settings;
         tokens = new TokenService(SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofHours(1), Clock.systemUTC());
-        this.history = history != null ? history : new InMemoryHistoryStore(settings.historyRetained());
-        followers = new StreamFollowers();
-        LocalFanOut fanOut = new LocalFanOut(followers);
+        this.history = history != null ? history : new InMemoryHistoryStore(new TopicRetention(settings));
+        LocalFanOut fanOut = new LocalFanOut();
+        followers = new StreamFollowers(fanOut, this.history, settings);
         presence = new Presence();
         rooms = new RoomService(this.history, followers, fanOut, presence, settings);
         UserDirectory users = new UserDirectory(this.history);
         DirectMessages directs = new DirectMessages(this.history, fanOut, users, rooms);
         ChatService chat = new ChatService(rooms, directs, users, settings);
         connections = new ConnectionRegistry(settings, closer, scheduler);
-        topics = new TopicService(settings);
+        topics = new TopicService(settings, this.history, fanOut, new TopicSubscriptions(followers, fanOut, settings));
         InboundGuard guard = new InboundGuard(settings, new RateLimiter(settings));
         TestInjection.provide(List.of(chat, connections, new Identities(tokens), settings, tokens, users, rooms, topics, guard));
 

@@ -45,7 +45,11 @@ public final class TopicBenchmark {
             System.out.printf("%,d patterns: trie %,d ns/match (%d nodes visited), linear scan %,d ns/match%n", patterns,
                     trie, index.match("ticker.ACME", s -> { }), scan);
         }
-        TopicService topics = new TopicService(Settings.of(Map.of()));
+        Settings settings = Settings.of(Map.of());
+        dev.switchboard.delivery.InMemoryHistoryStore history = new dev.switchboard.delivery.InMemoryHistoryStore(new TopicRetention(settings));
+        dev.switchboard.cluster.LocalFanOut fanOut = new dev.switchboard.cluster.LocalFanOut();
+        TopicService topics = new TopicService(settings, history, fanOut,
+                new TopicSubscriptions(new dev.switchboard.delivery.StreamFollowers(fanOut, history, settings), fanOut, settings));
         Wire nothing = new Wire() {
             @Override
             public void sendText(String text, Consumer<Throwable> done) {

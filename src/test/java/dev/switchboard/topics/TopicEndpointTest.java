@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.chat.ChatEndpoint;
 import dev.switchboard.config.Settings;
 import dev.switchboard.socket.Connection;
+import dev.switchboard.cluster.LocalFanOut;
+import dev.switchboard.delivery.InMemoryHistoryStore;
+import dev.switchboard.delivery.StreamFollowers;
 import dev.switchboard.testing.TestServer;
 import dev.switchboard.testing.WsClient;
 import jakarta.json.Json;
@@ -97,10 +100,10 @@ class TopicEndpointTest {
             subscribe(c, root + ".*.x");
             subscribe(c, root + ".>"); // overlaps both: still one event per seq
             subscribe(other, root + ".b");
-            assertEquals(1, server.topics.publish(root + ".a", json("{\"n\":1}")));
-            assertEquals(1, server.topics.publish(root + ".b", json("[1,2]")));
-            assertEquals(1, server.topics.publish(root + ".q.x", json("\"s\"")));
-            assertEquals(2, server.topics.publish(root + ".a", json("null")));
+            assertEquals(1, server.topics.publish(root + ".a", json("{\"n\":1}")).toCompletableFuture().join());
+            assertEquals(1, server.topics.publish(root + ".b", json("[1,2]")).toCompletableFuture().join());
+            assertEquals(1, server.topics.publish(root + ".q.x", json("\"s\"")).toCompletableFuture().join());
+            assertEquals(2, server.topics.publish(root + ".a", json("null")).toCompletableFuture().join());
             JsonObject e1 = c.expect("event");
             assertEquals(root + ".a", e1.getString("topic"));
             assertEquals(1, e1.getInt("seq"));
@@ -160,6 +163,10 @@ class TopicEndpointTest {
         }
     }
 
+    private String epochOf(String topic) {
+        return server.history.head("#" + topic).epoch();
+    }
+
     @Test
     void sinceReplaysWhatWasMissedAndSaysWhenItIsGone() {
         String topic = unique("r") + ".x";
@@ -167,7 +174,7 @@ class TopicEndpointTest {
             server.topics.publish(topic, json(String.valueOf(i)));
         }
         try (WsClient c = client("alice")) {
-            c.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\",\"since\":5}");
+            c.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\",\"since\":5,\"epoch\":\"" + epochOf(topic) + "\"}");
             assertTrue(c.expect("subscribed").getBoolean("recovered"));
             for (int seq = 6; seq <= 8; seq++) {
                 assertEquals(seq, c.expect("event").getInt("seq"));
@@ -192,7 +199,11 @@ class TopicEndpointTest {
     /** The service directly, with a wire that records: a since-subscribe while another thread publishes. */
     @Test
     void recoveryDuringConcurrentPublishingHasNoGapsOrDuplicates() throws Exception {
-        TopicService topics = new TopicService(Settings.of(Map.of(Settings.TOPICS_RETAIN, "100000")));
+        Settings settings = Settings.of(Map.of(Settings.TOPICS_RETAIN, "100000"));
+        InMemoryHistoryStore history = new InMemoryHistoryStore(new TopicRetention(settings));
+        LocalFanOut fanOut = new LocalFanOut();
+        TopicService topics = new TopicService(settings, history, fanOut,
+                new TopicSubscriptions(new StreamFollowers(fanOut, history, settings), fanOut, settings));
         List<String> sent = java.util.Collections.synchronizedList(new ArrayList<>());
         Connection c = new Connection("1", "alice", null, new dev.switchboard.socket.Wire() {
             @Override
@@ -215,7 +226,8 @@ class TopicEndpointTest {
                 topics.publish(topic, JSON.createValue(i));
             }
         });
-        topics.handle(c, new dev.switchboard.protocol.ClientMessage.Subscribe(topic, 100L, null));
+        String epoch = history.head("#" + topic).epoch();
+        topics.handle(c, new dev.switchboard.protocol.ClientMessage.Subscribe(topic, 100L, epoch));
         publisher.get(60, TimeUnit.SECONDS);
         List<JsonObject> frames = sent.stream().map(t -> JSON.createReader(new StringReader(t)).readObject()).toList();
         assertEquals("welcome", frames.get(0).getString("type"));
@@ -291,7 +303,7 @@ class TopicEndpointTest {
         try (WsClient c = client("alice")) {
             subscribe(c, topic);
             byte[] payload = {0, 1, 2, (byte) 0xff};
-            assertEquals(1, server.topics.publishBytes(topic, "image/png", payload));
+            assertEquals(1, server.topics.publishBytes(topic, "image/png", payload).toCompletableFuture().join());
             ByteBuffer frame = ByteBuffer.wrap(c.nextBinary());
             int headerLength = frame.getShort() & 0xffff;
             byte[] header = new byte[headerLength];
