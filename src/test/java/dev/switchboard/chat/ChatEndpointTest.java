@@ -144,6 +144,48 @@ class ChatEndpointTest {
         }
     }
 
+    /** What {@code recovered} promises: true only for a cursor of the stream's current epoch, with an exact replay. */
+    @Test
+    void aCursorIsRecoveredOnlyWithTheStreamsEpoch() {
+        String epoch;
+        try (WsClient alice = as("alice")) {
+            epoch = alice.join("epochs").getString("epoch");
+            for (int i = 1; i <= 4; i++) {
+                alice.send("{\"type\":\"send\",\"room\":\"epochs\",\"text\":\"e" + i + "\",\"id\":\"e-" + i + "\"}");
+                alice.until("ack");
+            }
+        }
+        try (WsClient bob = as("bob")) {
+            bob.send("{\"type\":\"join\",\"room\":\"epochs\",\"since\":2,\"epoch\":\"" + epoch + "\"}");
+            JsonObject joined = bob.expect("joined");
+            assertEquals(epoch, joined.getString("epoch"));
+            assertTrue(joined.getBoolean("recovered"), "the current epoch: exactly what came after 2");
+            assertEquals(3, bob.expect("message").getInt("seq"));
+            assertEquals(4, bob.expect("message").getInt("seq"));
+            bob.expect("presence");
+
+            bob.send("{\"type\":\"join\",\"room\":\"epochs\",\"since\":2,\"epoch\":\"an-older-history\"}");
+            joined = bob.expect("joined");
+            assertFalse(joined.getBoolean("recovered"), "a cursor of another history means nothing here");
+            assertEquals(epoch, joined.getString("epoch"), "the client learns the current epoch");
+            for (int seq = 1; seq <= 4; seq++) {
+                assertEquals(seq, bob.expect("message").getInt("seq"), "everything kept, from the oldest");
+            }
+
+            bob.send("{\"type\":\"join\",\"room\":\"epochs\",\"since\":2}");
+            joined = bob.expect("joined");
+            assertFalse(joined.getBoolean("recovered"), "without an epoch a cursor cannot be verified");
+            assertEquals(3, bob.expect("message").getInt("seq"), "what came after it still comes");
+            assertEquals(4, bob.expect("message").getInt("seq"));
+
+            bob.send("{\"type\":\"join\",\"room\":\"epochs\",\"since\":0}");
+            assertTrue(bob.expect("joined").getBoolean("recovered"), "since 0: nothing seen, nothing to mistake");
+
+            bob.send("{\"type\":\"join\",\"room\":\"epochs\",\"since\":1,\"epoch\":7}");
+            assertEquals("bad_request", bob.until("error").getString("code"), "an epoch is a string");
+        }
+    }
+
     @Test
     void joinWithSinceReplaysExactlyWhatWasMissed() {
         try (WsClient alice = as("alice")) {

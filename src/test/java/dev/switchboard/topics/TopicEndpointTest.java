@@ -10,6 +10,7 @@ import dev.switchboard.config.Settings;
 import dev.switchboard.socket.Connection;
 import dev.switchboard.cluster.LocalFanOut;
 import dev.switchboard.delivery.InMemoryHistoryStore;
+import dev.switchboard.delivery.StoredMessage;
 import dev.switchboard.delivery.StreamFollowers;
 import dev.switchboard.testing.TestServer;
 import dev.switchboard.testing.WsClient;
@@ -194,6 +195,39 @@ class TopicEndpointTest {
             assertFalse(c.expect("subscribed").getBoolean("recovered"), "patterns are live only");
             assertNull(c.poll(200), "and replay nothing");
         }
+    }
+
+    /** A latest-value topic keeps fewer events, but a client that keeps up still resumes exactly: no value folded. */
+    @Test
+    void aLatestValueTopicReplaysExactlyWithinWhatItKeeps() {
+        String topic = "ticker." + unique("Z");
+        for (int i = 1; i <= 4; i++) {
+            server.topics.publish(topic, json(String.valueOf(i))).toCompletableFuture().join();
+        }
+        try (WsClient c = client("alice")) {
+            c.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\",\"since\":1,\"epoch\":\"" + epochOf(topic) + "\"}");
+            JsonObject subscribed = c.expect("subscribed");
+            assertTrue(subscribed.getBoolean("recovered"));
+            assertEquals(4, subscribed.getInt("seq"));
+            assertEquals(epochOf(topic), subscribed.getString("epoch"));
+            for (int seq = 2; seq <= 4; seq++) {
+                assertEquals(seq, c.expect("event").getInt("seq"), "each value of the replay, none folded");
+            }
+            c.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\",\"since\":3,\"epoch\":\"another\"}");
+            assertFalse(c.until("subscribed").getBoolean("recovered"), "another history");
+        }
+    }
+
+    /** Topics and rooms share the store: a topic's events are stored, its seq assigned there. */
+    @Test
+    void topicEventsAreStoredStreams() {
+        String topic = unique("s") + ".x";
+        assertEquals(1, server.topics.publish(topic, json("{\"a\":1}")).toCompletableFuture().join());
+        StoredMessage m = server.history.last("#" + topic, 1).messages().get(0);
+        assertEquals(1, m.seq());
+        assertEquals("{\"a\":1}", m.text());
+        assertEquals(1, server.topics.latest(topic));
+        assertEquals(0, server.history.latest(topic), "a room of the same name is another stream");
     }
 
     /** The service directly, with a wire that records: a since-subscribe while another thread publishes. */
