@@ -1,5 +1,6 @@
 package dev.switchboard.chat;
 
+import dev.switchboard.delivery.StreamNames;
 import java.util.regex.Pattern;
 
 /** Names of chat streams: a room is named as it is; a user's inbox is {@code @user}, joined as {@code @me}. */
@@ -11,7 +12,7 @@ final class Streams {
     private Streams() {}
 
     static String inbox(String user) {
-        return "@" + user;
+        return StreamNames.inbox(user);
     }
 
     static boolean isRoom(String name) {

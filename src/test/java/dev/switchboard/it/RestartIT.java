@@ -1,11 +1,17 @@
 package dev.switchboard.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.WsClient;
 import jakarta.json.JsonObject;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -31,6 +37,8 @@ class RestartIT {
 
     private static final String CONTAINER = "restart";
     private static final int PORT = 8080 + Integer.getInteger("it.restart.port.offset", 11100);
+    /** The restart server's publisher key (arquillian.xml). */
+    private static final String PUBLISHER_KEY = "restart-publisher-key";
 
     @ArquillianResource
     ContainerController controller;
@@ -63,6 +71,117 @@ class RestartIT {
         return c;
     }
 
+    private static WsClient topics(String token) {
+        WsClient c = WsClient.connect(URI.create(base("ws", "/ws/topics") + "?token=" + token));
+        c.expect("welcome");
+        return c;
+    }
+
+    /** Publishes {@code n} to the topic over HTTP (the restart server's publisher key); returns the event's seq. */
+    private static long publish(String topic, int n) throws Exception {
+        HttpResponse<String> r = SessionApi.HTTP.send(HttpRequest.newBuilder(base("http", "/api/topics/" + topic))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + PUBLISHER_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"data\":" + n + "}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, r.statusCode(), r::body);
+        return SessionApi.json(r.body()).getJsonNumber("seq").longValue();
+    }
+
+    /** The history files of the restart server: deleting them while it is stopped replaces its database. */
+    private static void replaceTheDatabase() throws IOException {
+        Path dir = Path.of(System.getProperty("it.restart.base.dir"), "data", "switchboard");
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("history")).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+
+    /**
+     * One stream model across restarts, rooms and topics alike: on the same database a cursor from before replays
+     * exactly, with the same epoch and {@code recovered:true}; on a replaced database the same cursor gets
+     * {@code recovered:false}, the new epoch, and then every new event (whose seqs start again at 1).
+     */
+    @Test
+    void cursorsOfRoomsAndTopicsAcrossARestartAndAReplacedDatabase() throws Exception {
+        String room = SessionApi.unique("epoch");
+        String topic = "restart." + SessionApi.unique("t");
+        controller.start(CONTAINER);
+        try {
+            deployer.deploy(CONTAINER);
+            String token = token(SessionApi.unique("dana"));
+            String roomEpoch;
+            String topicEpoch;
+            try (WsClient chat = connect(token); WsClient t = topics(token)) {
+                roomEpoch = chat.join(room).getString("epoch");
+                for (int i = 1; i <= 4; i++) {
+                    chat.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"text\":\"m" + i + "\",\"id\":\"m-" + i + "\"}");
+                    assertEquals(i, chat.until("ack").getInt("seq"));
+                }
+                t.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\"}");
+                topicEpoch = t.expect("subscribed").getString("epoch");
+                for (int i = 1; i <= 4; i++) {
+                    assertEquals(i, publish(topic, i));
+                    assertEquals(i, t.expect("event").getInt("seq"));
+                }
+            }
+
+            controller.stop(CONTAINER);
+            controller.start(CONTAINER); // the same database
+
+            try (WsClient chat = connect(token); WsClient t = topics(token)) {
+                chat.send("{\"type\":\"join\",\"room\":\"" + room + "\",\"since\":2,\"epoch\":\"" + roomEpoch + "\"}");
+                JsonObject joined = chat.expect("joined");
+                assertEquals(roomEpoch, joined.getString("epoch"), "the same database, the same history");
+                assertTrue(joined.getBoolean("recovered"));
+                assertEquals(3, chat.until("message").getInt("seq"));
+                assertEquals(4, chat.until("message").getInt("seq"));
+
+                t.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\",\"since\":2,\"epoch\":\"" + topicEpoch + "\"}");
+                JsonObject subscribed = t.expect("subscribed");
+                assertEquals(topicEpoch, subscribed.getString("epoch"), "topics are durable: their epoch too");
+                assertTrue(subscribed.getBoolean("recovered"));
+                assertEquals(4, subscribed.getInt("seq"));
+                assertEquals(3, t.expect("event").getInt("seq"));
+                assertEquals(4, t.expect("event").getInt("seq"));
+                assertEquals(5, publish(topic, 5), "seqs go on where they were");
+                assertEquals(5, t.expect("event").getInt("seq"));
+            }
+
+            controller.stop(CONTAINER);
+            replaceTheDatabase();
+            controller.start(CONTAINER); // a new, empty database: every stream's history starts over
+
+            String fresh = token(SessionApi.unique("erin")); // guest names were in the old database too
+            try (WsClient chat = connect(fresh); WsClient t = topics(fresh)) {
+                chat.send("{\"type\":\"join\",\"room\":\"" + room + "\",\"since\":4,\"epoch\":\"" + roomEpoch + "\"}");
+                JsonObject joined = chat.expect("joined");
+                assertFalse(joined.getBoolean("recovered"), "a cursor of the old database");
+                assertNotEquals(roomEpoch, joined.getString("epoch"));
+                chat.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"text\":\"new 1\",\"id\":\"n-1\"}");
+                assertEquals(1, chat.until("ack").getInt("seq"));
+                JsonObject first = chat.until("message");
+                assertEquals(1, first.getInt("seq"), "a new event below the old cursor still comes");
+                assertEquals("new 1", first.getString("text"));
+
+                t.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\",\"since\":5,\"epoch\":\"" + topicEpoch + "\"}");
+                JsonObject subscribed = t.expect("subscribed");
+                assertFalse(subscribed.getBoolean("recovered"), "a topic cursor of the old database");
+                assertNotEquals(topicEpoch, subscribed.getString("epoch"));
+                for (int i = 1; i <= 2; i++) {
+                    assertEquals(i, publish(topic, 100 + i));
+                    assertEquals(i, t.expect("event").getInt("seq"));
+                }
+            }
+        } finally {
+            try {
+                deployer.undeploy(CONTAINER);
+            } finally {
+                controller.stop(CONTAINER);
+            }
+        }
+    }
+
     @Test
     void storedMessagesComeBackAfterTheServerRestarts() throws Exception {
         String room = SessionApi.unique("survive");
@@ -73,8 +192,9 @@ class RestartIT {
             deployer.deploy(CONTAINER);
             String aliceToken = token(alice);
             token(bob); // bob exists, so a direct message to him is stored
+            String epoch;
             try (WsClient a = connect(aliceToken)) {
-                a.join(room);
+                epoch = a.join(room).getString("epoch");
                 for (int i = 1; i <= 3; i++) {
                     a.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"text\":\"before " + i + "\",\"id\":\"b-" + i + "\"}");
                     assertEquals(i, a.until("ack").getInt("seq"));
@@ -87,7 +207,7 @@ class RestartIT {
             controller.start(CONTAINER); // a new JVM; the server deploys the WAR it had
 
             try (WsClient b = connect(token(SessionApi.unique("carol")))) {
-                b.send("{\"type\":\"join\",\"room\":\"" + room + "\",\"since\":1}");
+                b.send("{\"type\":\"join\",\"room\":\"" + room + "\",\"since\":1,\"epoch\":\"" + epoch + "\"}");
                 JsonObject joined = b.expect("joined");
                 assertEquals(3, joined.getInt("seq"));
                 assertTrue(joined.getBoolean("recovered"));
