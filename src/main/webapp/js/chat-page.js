@@ -10,19 +10,33 @@ const state = {
   sb: null,
   me: null,
   active: null, // { kind: "room", name } | { kind: "dm", peer }
-  rooms: new Map(), // room -> { messages: Map<seq, m>, members: Set, unread, typing }
-  dms: new Map(), // peer -> { messages: Map<seq, m>, unread }
+  // A conversation's messages are keyed by part and seq: a gap (the server could not continue the stream's
+  // history) starts a new part, whose seqs start over, shown after a gap notice.
+  rooms: new Map(), // room -> { messages: Map<"part:seq", m>, gaps: Set<part>, part, members: Set, unread, historyUpTo }
+  dms: new Map(), // peer -> { messages: Map<"part:seq", m>, gaps: Set<part>, unread }
   inboxUpTo: null,
+  inboxPart: 0, // the part of @me (every direct conversation) direct messages arrive in now
 };
 
 function room(name) {
-  if (!state.rooms.has(name)) state.rooms.set(name, { messages: new Map(), members: new Set(), unread: 0, historyUpTo: null });
+  if (!state.rooms.has(name)) {
+    state.rooms.set(name, { messages: new Map(), gaps: new Set(), part: 0, members: new Set(), unread: 0, historyUpTo: null });
+  }
   return state.rooms.get(name);
 }
 
 function conversation(peer) {
-  if (!state.dms.has(peer)) state.dms.set(peer, { messages: new Map(), unread: 0 });
+  if (!state.dms.has(peer)) state.dms.set(peer, { messages: new Map(), gaps: new Set(), unread: 0 });
   return state.dms.get(peer);
+}
+
+/** Adds a message to a conversation once (per part and seq); false when it was there already. */
+function keep(c, m, part) {
+  const key = `${part}:${m.seq}`;
+  if (c.messages.has(key)) return false;
+  m.part = part;
+  c.messages.set(key, m);
+  return true;
 }
 
 function isActive(kind, key) {
@@ -42,6 +56,7 @@ function saveRooms() {
 function messageItem(m) {
   const li = document.createElement("li");
   li.className = m.from === state.me ? "message mine" : "message";
+  li.dataset.part = m.part;
   li.dataset.seq = m.seq;
   const head = document.createElement("div");
   head.className = "head";
@@ -81,19 +96,31 @@ function attachmentView(a) {
   return link;
 }
 
+/** The notice that starts a part after a gap: what came before it may be incomplete. */
+function gapItem(part) {
+  const li = document.createElement("li");
+  li.className = "gap";
+  li.setAttribute("role", "note");
+  li.dataset.part = part;
+  li.dataset.seq = 0; // before the part's first message
+  li.textContent = t("history.gap");
+  return li;
+}
+
 function renderMessages() {
   const list = $("messages");
   const c = state.active && (state.active.kind === "room" ? room(state.active.name) : conversation(state.active.peer));
   if (!c) return list.replaceChildren();
-  const sorted = [...c.messages.values()].sort((a, b) => a.seq - b.seq);
-  if (sorted.length === 0) {
+  const items = [...c.messages.values()].map((m) => ({ part: m.part, seq: m.seq, item: () => messageItem(m) }))
+    .concat([...c.gaps].map((part) => ({ part, seq: 0, item: () => gapItem(part) })))
+    .sort((a, b) => a.part - b.part || a.seq - b.seq);
+  if (c.messages.size === 0) {
     const empty = document.createElement("li");
     empty.className = "empty";
     empty.textContent = t("empty.room");
-    list.replaceChildren(empty);
-  } else {
-    list.replaceChildren(...sorted.map(messageItem));
+    items.push({ item: () => empty });
   }
+  list.replaceChildren(...items.map((i) => i.item()));
   list.scrollTop = list.scrollHeight;
 }
 
@@ -102,7 +129,8 @@ function appendMessage(m) {
   list.querySelector(".empty")?.remove();
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   const item = messageItem(m);
-  const after = [...list.children].find((li) => Number(li.dataset.seq) > m.seq);
+  const after = [...list.children].find((li) => Number(li.dataset.part) > m.part
+    || (Number(li.dataset.part) === m.part && Number(li.dataset.seq) > m.seq));
   list.insertBefore(item, after || null);
   if (atBottom || m.from === state.me) list.scrollTop = list.scrollHeight;
 }
@@ -177,8 +205,7 @@ function open(target) {
 
 function onMessage(m) {
   const r = room(m.room);
-  if (r.messages.has(m.seq)) return;
-  r.messages.set(m.seq, m);
+  if (!keep(r, m, r.part)) return;
   if (isActive("room", m.room)) appendMessage(m);
   else if (m.seq > r.historyUpTo && m.from !== state.me) { r.unread++; renderSidebar(); }
 }
@@ -192,9 +219,8 @@ function onAttachment({ header, bytes }) {
 function onDirect(m) {
   const peer = m.from === state.me ? m.to : m.from;
   const c = conversation(peer);
-  if (c.messages.has(m.seq)) return;
   const fresh = !state.dms.has(peer) || c.messages.size === 0;
-  c.messages.set(m.seq, m);
+  if (!keep(c, m, state.inboxPart)) return;
   if (isActive("dm", peer)) appendMessage(m);
   else if (m.seq > state.inboxUpTo && m.from !== state.me) c.unread++;
   if (fresh || !isActive("dm", peer)) renderSidebar();
@@ -209,9 +235,30 @@ function onJoined(m) {
   const r = room(m.room);
   r.members = new Set(m.members);
   r.historyUpTo ??= m.seq;
-  if (!m.recovered && isActive("room", m.room)) notice(t("history.gap"));
   renderSidebar();
   if (isActive("room", m.room)) renderMembers();
+}
+
+/**
+ * The server could not continue a stream from where this page was (its history was replaced or reset,
+ * or messages were trimmed): a notice in the conversation, once, then whatever follows, all of it new
+ * (unread when not open). A gap in @me is one in every direct conversation.
+ */
+function onGap({ stream }) {
+  const mark = (c, part, active) => {
+    c.gaps.add(part);
+    if (active) renderMessages();
+  };
+  if (stream === "@me") {
+    state.inboxPart++;
+    state.inboxUpTo = 0;
+    for (const [peer, c] of state.dms) mark(c, state.inboxPart, isActive("dm", peer));
+  } else {
+    const r = room(stream);
+    r.part++;
+    r.historyUpTo = 0;
+    mark(r, r.part, isActive("room", stream));
+  }
 }
 
 function onPresence(m) {
@@ -255,6 +302,7 @@ function start(user) {
     .on("direct", onDirect)
     .on("attachment", onAttachment)
     .on("joined", onJoined)
+    .on("gap", onGap)
     .on("presence", onPresence)
     .on("typing", onTyping)
     .on("error", onError)

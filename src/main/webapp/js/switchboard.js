@@ -9,11 +9,14 @@
 //   const topics = new Switchboard({ path: "ws/topics" });
 //   topics.on("event", e => …); topics.connect(); topics.subscribe("ticker.*");
 //
-// What it does for you: remembers the last seq per stream and resumes with `since` after any
-// disconnect (so nothing is missed and nothing shown twice), reconnects with exponential backoff and
-// jitter, stops and emits "signed-out" on close 1008 (token expired: sign in again), pings for
-// liveness, gives each send a client id and resends unacknowledged ones after a reconnect (the server
-// stores a resend only once), and reports `status`: idle | connecting | open | reconnecting | closed | signed-out.
+// What it does for you: remembers where it stands in each stream (the epoch of its history and the last
+// seq) and resumes with `since` and `epoch` after any disconnect (so nothing is missed and nothing shown
+// twice); when the server cannot continue from there (another epoch: a replaced database or a reset;
+// trimmed messages) it emits "gap" for that stream and shows everything that follows, whatever its seq;
+// reconnects with exponential backoff and jitter, stops and emits "signed-out" on close 1008 (token
+// expired: sign in again), pings for liveness, gives each send a client id and resends unacknowledged
+// ones after a reconnect (the server stores a resend only once), and reports `status`:
+// idle | connecting | open | reconnecting | closed | signed-out.
 export class Switchboard {
   constructor({ url, path = "ws/chat", pingSeconds = 20, maxBackoffMs = 15000, minBackoffMs = 500 } = {}) {
     const base = new URL(path, document.baseURI);
@@ -26,7 +29,9 @@ export class Switchboard {
     this.user = null;
     this.rooms = new Set(); // joined rooms (and @me), rejoined after a reconnect
     this.patterns = new Set(); // topic subscriptions, wildcards included, resubscribed after a reconnect
-    this.seqs = new Map(); // stream (room, @me or concrete topic) -> last seq seen
+    // stream (room, @me or exact topic) -> { epoch, seq }: the history it was last seen in (from joined or
+    // subscribed) and the last seq passed on in it; seq null until there is a cursor to resume from
+    this.positions = new Map();
     this.pending = new Map(); // client id -> frame awaiting its ack
     this.handlers = new Map();
     this.attempt = 0;
@@ -76,15 +81,17 @@ export class Switchboard {
         for (const topic of this.patterns) this.raw(this.subscribeFrame(topic));
         for (const frame of this.pending.values()) this.raw(frame); // idempotent on the server
         break;
+      case "joined":
+        this.started(m.room, m);
+        break;
+      case "subscribed":
+        if (!isPattern(m.topic)) this.started(m.topic, m);
+        break;
       case "message":
       case "direct":
-      case "event": {
-        const stream = m.type === "direct" ? "@me" : m.type === "event" ? m.topic : m.room;
-        const last = this.seqs.get(stream) || 0;
-        if (m.seq <= last) return; // already shown: never twice
-        this.seqs.set(stream, m.seq);
+      case "event":
+        if (!this.fresh(m.type === "direct" ? "@me" : m.type === "event" ? m.topic : m.room, m.seq)) return;
         break;
-      }
       case "ack":
         this.pending.delete(m.id);
         break;
@@ -97,12 +104,43 @@ export class Switchboard {
 
   /** A chat attachment (header with room and seq) or a binary topic event (header with topic and seq). */
   receiveBinary(b) {
-    const stream = b.header.room || b.header.topic;
-    if (stream && b.header.seq) {
-      if (b.header.seq <= (this.seqs.get(stream) || 0)) return; // already shown
-      this.seqs.set(stream, b.header.seq);
-    }
+    if (!this.fresh(b.header.room || b.header.topic, b.header.seq)) return;
     this.emit(b.header.room ? "attachment" : "binary", b);
+  }
+
+  /**
+   * Whether a message or event is new here, moving the stream's cursor: within one history a seq already
+   * passed on is a duplicate (a resend, a replay overlapping live frames). Streams this client does not
+   * resume (topics seen only through a pattern, which are live only) are passed through.
+   */
+  fresh(stream, seq) {
+    const p = this.positions.get(stream);
+    if (!p || !seq) return true;
+    if (p.seq !== null && seq <= p.seq) return false; // already shown: never twice
+    p.seq = seq;
+    return true;
+  }
+
+  /**
+   * A joined (room, @me) or subscribed (exact topic): which history the stream is in now. When it does not
+   * continue the one this client resumed (another epoch, or recovered:false) the old cursor means nothing:
+   * it is dropped, "gap" is emitted, and everything that follows is shown, whatever its seq.
+   */
+  started(stream, m) {
+    const p = this.positions.get(stream);
+    if (!p) return;
+    const resumed = p.seq !== null; // the join or subscribe carried since (see joinFrame, subscribeFrame)
+    const otherHistory = Boolean(p.epoch && m.epoch && m.epoch !== p.epoch);
+    if (resumed && (otherHistory || m.recovered === false)) {
+      const previous = { epoch: p.epoch, seq: p.seq };
+      p.epoch = m.epoch ?? p.epoch;
+      p.seq = 0; // the server replays what it keeps of this history from its start
+      this.emit("gap", { stream, epoch: p.epoch, previous });
+      return;
+    }
+    p.epoch = m.epoch ?? p.epoch;
+    // a first join replays recent history (its seqs set the cursor); a stream still empty has one at 0
+    if (p.seq === null && m.seq === 0) p.seq = 0;
   }
 
   closed(e) {
@@ -134,26 +172,32 @@ export class Switchboard {
     return `c-${Date.now().toString(36)}-${(this.counter++).toString(36)}`;
   }
 
-  /** Resumes after the last seq seen, or asks for the recent history the first time. */
-  joinFrame(room) {
-    const seq = this.seqs.get(room) || 0;
-    return seq > 0 ? { type: "join", room, since: seq } : { type: "join", room };
+  /** `since` and `epoch` of a stream's cursor, when it has one. */
+  resumeFields(stream) {
+    const p = this.positions.get(stream);
+    if (!p || p.seq === null) return {};
+    return p.epoch ? { since: p.seq, epoch: p.epoch } : { since: p.seq };
   }
 
-  /** Exact topics resume after their last seq; patterns get live events. */
+  /** Resumes after the last seq seen in the history it was seen in, or asks for the recent history the first time. */
+  joinFrame(room) {
+    return { type: "join", room, ...this.resumeFields(room) };
+  }
+
+  /** Exact topics resume like rooms; patterns get live events. */
   subscribeFrame(topic) {
-    const seq = /[*>]/.test(topic) ? 0 : this.seqs.get(topic) || 0;
-    return seq > 0 ? { type: "subscribe", topic, since: seq } : { type: "subscribe", topic };
+    return { type: "subscribe", topic, ...this.resumeFields(topic) };
   }
 
   join(room) {
     this.rooms.add(room);
+    if (!this.positions.has(room)) this.positions.set(room, { epoch: null, seq: null });
     this.raw(this.joinFrame(room));
   }
 
   leave(room) {
     this.rooms.delete(room);
-    this.seqs.delete(room);
+    this.positions.delete(room);
     this.raw({ type: "leave", room });
   }
 
@@ -190,11 +234,13 @@ export class Switchboard {
 
   subscribe(topic) {
     this.patterns.add(topic);
+    if (!isPattern(topic) && !this.positions.has(topic)) this.positions.set(topic, { epoch: null, seq: null });
     this.raw(this.subscribeFrame(topic));
   }
 
   unsubscribe(topic) {
     this.patterns.delete(topic);
+    this.positions.delete(topic);
     this.raw({ type: "unsubscribe", topic });
   }
 
@@ -205,6 +251,11 @@ export class Switchboard {
     if (this.ws) this.ws.close(1000);
     else this.setStatus("closed");
   }
+}
+
+/** A topic pattern (`*` or `>` in it) rather than one exact topic. */
+export function isPattern(topic) {
+  return /[*>]/.test(topic);
 }
 
 /** A binary frame: 2-byte big-endian header length, a UTF-8 JSON header, then the bytes. */

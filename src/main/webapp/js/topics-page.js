@@ -1,5 +1,6 @@
 // The live topics page: subscriptions (wildcards allowed), a ticker with sparklines, the server log
-// (operators only) that follows the tail with pause, and a notice when the server skipped events.
+// (operators only) that follows the tail with pause, and a notice when the server skipped events or
+// could not resume an exact topic (a gap).
 import { Switchboard, signIn, whoAmI } from "./switchboard.js";
 import { t, applyTranslations, languageSwitcher } from "./i18n.js";
 
@@ -107,11 +108,31 @@ function onLog(e) {
   if (paused) held.push(li); else appendLog([li]);
 }
 
+function prependEvent(li) {
+  $("events").prepend(li);
+  while ($("events").children.length > 200) $("events").lastElementChild.remove();
+}
+
 function onOther(e) {
   const li = document.createElement("li");
   li.textContent = `${e.topic} #${e.seq} ${JSON.stringify(e.data)}`;
-  $("events").prepend(li);
-  while ($("events").children.length > 200) $("events").lastElementChild.remove();
+  prependEvent(li);
+}
+
+/**
+ * The server could not resume an exact topic from where this view was (another history, or events
+ * gone): one notice where the topic's events are shown, then what follows.
+ */
+function onGap({ stream: topic }) {
+  const text = t("topics.gap", { topic });
+  if (topic.startsWith("ticker.")) return notice("notice", text);
+  const li = document.createElement("li");
+  li.className = "gap";
+  li.setAttribute("role", "note");
+  li.textContent = text;
+  if (!topic.startsWith("logs.")) prependEvent(li);
+  else if (paused) held.push(li);
+  else appendLog([li]);
 }
 
 function start(user) {
@@ -128,6 +149,7 @@ function start(user) {
     })
     .on("skipped", (m) => notice(m.topic.startsWith("logs.") ? "log-notice" : "notice",
       t("topics.skipped", { count: m.count, topic: m.topic })))
+    .on("gap", onGap)
     .on("subscribed", renderSubscriptions)
     .on("error", (m) => {
       if (m.code === "forbidden") {

@@ -27,9 +27,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * One headless Chromium (Debian's {@code chromium} + {@code chromedriver}) with its own profile, so
  * two of them are two people. Nothing is downloaded: the driver and browser paths are given, and the
- * browser's background networking is off (this machine reaches nothing but localhost).
+ * browser's background networking is off (this machine reaches nothing but localhost). Public for the
+ * browser tests outside this package (RestartIT drives a page against its own server).
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
     static final String CHROMIUM = System.getProperty("chromium.binary", "/usr/bin/chromium");
     static final String DRIVER = System.getProperty("chromedriver.binary", "/usr/bin/chromedriver");
@@ -72,19 +73,19 @@ final class Browser implements AutoCloseable {
         return new Browser(language);
     }
 
-    static Browser open() {
+    public static Browser open() {
         return open("en-US");
     }
 
-    WebDriver driver() {
+    public WebDriver driver() {
         return driver;
     }
 
-    <T> T await(Function<WebDriver, T> condition) {
+    public <T> T await(Function<WebDriver, T> condition) {
         return await(condition, WAIT);
     }
 
-    <T> T await(Function<WebDriver, T> condition, Duration timeout) {
+    public <T> T await(Function<WebDriver, T> condition, Duration timeout) {
         // live pages redraw (the ticker replaces its sparkline every quote): an element found a moment
         // ago may be gone when it is read, so a stale element means "not yet", not a failure
         return new WebDriverWait(driver, timeout).ignoring(StaleElementReferenceException.class)
@@ -106,11 +107,11 @@ final class Browser implements AutoCloseable {
         });
     }
 
-    void awaitText(String css, String text) {
+    public void awaitText(String css, String text) {
         await(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
     }
 
-    void awaitAttribute(String css, String attribute, String value) {
+    public void awaitAttribute(String css, String attribute, String value) {
         await(ExpectedConditions.attributeToBe(By.cssSelector(css), attribute, value));
     }
 
@@ -123,7 +124,7 @@ final class Browser implements AutoCloseable {
      * redraw between finding elements and reading them one by one.
      */
     @SuppressWarnings("unchecked")
-    List<String> texts(String css) {
+    public List<String> texts(String css) {
         return (List<String>) driver.executeScript(
                 "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText);", css);
     }

@@ -1,36 +1,42 @@
 package dev.switchboard.it.pages;
 
 import dev.switchboard.it.Deployments;
+import java.net.URI;
 import java.util.List;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /** What a person does on the chat page, in test form. */
-final class ChatPage {
+public final class ChatPage {
 
     final Browser browser;
 
-    ChatPage(Browser browser) {
+    public ChatPage(Browser browser) {
         this.browser = browser;
     }
 
     ChatPage open() {
-        browser.driver().get(Deployments.http("/").toString());
+        return open(Deployments.http("/"));
+    }
+
+    /** The page at {@code url}: another server than the IT server's (RestartIT's). */
+    public ChatPage open(URI url) {
+        browser.driver().get(url.toString());
         return this;
     }
 
-    ChatPage signIn(String name) {
+    public ChatPage signIn(String name) {
         browser.visible("#name").sendKeys(name);
         browser.click("#signin-form button[type=submit]");
         awaitConnected();
         return this;
     }
 
-    void awaitConnected() {
+    public void awaitConnected() {
         browser.awaitAttribute("#status", "data-state", "open");
     }
 
-    ChatPage join(String room) {
+    public ChatPage join(String room) {
         WebElement input = browser.visible("#join-room");
         input.sendKeys(room, Keys.ENTER);
         browser.awaitText("#conversation-title", "#" + room);
@@ -57,12 +63,21 @@ final class ChatPage {
         return this;
     }
 
-    void awaitMessage(String text) {
+    public void awaitMessage(String text) {
         browser.await(d -> messages().contains(text));
     }
 
-    List<String> messages() {
+    public List<String> messages() {
         return browser.texts("#messages .message .text");
+    }
+
+    /** The open conversation top to bottom: each message's text, and each gap notice's. */
+    public List<String> timeline() {
+        return browser.texts("#messages .message .text, #messages .gap");
+    }
+
+    public List<String> gapNotices() {
+        return browser.texts("#messages .gap");
     }
 
     List<String> members() {
