@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * handshake), its attributes, when its peer was last heard from, and sends and closes, which all go
  * through its {@link SendQueue} (ordered, one send in flight, bounded in bytes; see there for the overflow
  * policies). Thread-safety: every method may be called from any thread and none blocks, except
- * {@link #closeNow} (shutdown only) and the inbound slot, which only the container's delivery of this
- * session's messages touches.
+ * {@link #closeNow} (shutdown only), and the {@link #inbound()} slot, which only the container's delivery of
+ * this session's messages touches.
  */
 public final class Connection {
 
@@ -23,9 +23,8 @@ public final class Connection {
     private final SendQueue queue;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private volatile long lastSeenNanos = System.nanoTime();
-    /** The parts so far of a text message that arrives in parts (InboundGuard.assemble); null between messages.
-     *  Only the container's delivery of this session's messages touches it, one at a time. */
-    private StringBuilder partialText;
+    /** What the inbound guard keeps for this connection (security/InboundGuard), opaque here; see {@link #inbound()}. */
+    private Object inbound;
 
     public Connection(String id, String user, Instant expires, Wire wire, long maxQueuedBytes) {
         this.id = id;
@@ -86,13 +85,18 @@ public final class Connection {
         return queue.queuedBytes();
     }
 
-    /** The parts so far of a text message still arriving, or null. */
-    public StringBuilder partialText() {
-        return partialText;
+    /**
+     * The slot of the inbound side: state the guard keeps per connection (a text message arriving in parts), null
+     * until it needs some. The guard alone reads and writes it; a field rather than an attribute, since it is read
+     * for every inbound frame. Not synchronized: only the container's delivery of this session's messages, one at a
+     * time, touches it.
+     */
+    public Object inbound() {
+        return inbound;
     }
 
-    public void partialText(StringBuilder parts) {
-        partialText = parts;
+    public void inbound(Object state) {
+        inbound = state;
     }
 
     /** Something (a frame or a pong) arrived from the peer: it is alive. */
