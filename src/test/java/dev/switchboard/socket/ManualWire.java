@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /** A wire whose sends complete only when the test says so; records how many are in flight at once, pings and the close. */
-final class ManualWire implements Wire {
+class ManualWire implements Wire {
     final List<String> sent = new ArrayList<>();
     final Deque<Consumer<Throwable>> pending = new ArrayDeque<>();
     CloseReason closedWith;
