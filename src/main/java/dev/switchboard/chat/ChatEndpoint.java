@@ -2,11 +2,8 @@ package dev.switchboard.chat;
 
 import dev.switchboard.protocol.MessageCodec;
 import dev.switchboard.security.HandshakeConfigurator;
-import dev.switchboard.security.Identities;
-import dev.switchboard.security.InboundGuard;
-import dev.switchboard.socket.CloseCodes;
 import dev.switchboard.socket.Connection;
-import dev.switchboard.socket.ConnectionRegistry;
+import dev.switchboard.socket.EndpointLifecycle;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -18,39 +15,24 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.logging.Logger;
 
-/** {@code /ws/chat}: decode, delegate, reply. No state of its own. */
+/** {@code /ws/chat}: the shared lifecycle ({@link EndpointLifecycle}) around {@link ChatService}. No state of its own. */
 @ServerEndpoint(value = ChatEndpoint.PATH, subprotocols = ChatEndpoint.SUBPROTOCOL,
         decoders = MessageCodec.class, encoders = MessageCodec.class, configurator = HandshakeConfigurator.class)
-public class ChatEndpoint {
+public class ChatEndpoint implements EndpointLifecycle.Handler {
 
     public static final String PATH = "/ws/chat";
     public static final String SUBPROTOCOL = "switchboard.v1";
-    private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
 
     @Inject
     ChatService chat;
 
     @Inject
-    ConnectionRegistry connections;
-
-    @Inject
-    Identities identities;
-
-    @Inject
-    InboundGuard guard;
+    EndpointLifecycle lifecycle;
 
     @OnOpen
     public void open(Session session) throws IOException {
-        var identity = identities.of(session);
-        if (identity.isEmpty()) { // only without HandshakeFilter in front (in-process containers)
-            LOG.info(() -> "connection closed (1008, no valid identity): " + session.getId());
-            session.close(CloseCodes.UNAUTHENTICATED);
-            return;
-        }
-        Connection c = connections.open(session, identity.get().user(), identity.get().expires());
-        chat.opened(c);
+        lifecycle.open(session, this);
     }
 
     /**
@@ -59,38 +41,48 @@ public class ChatEndpoint {
      */
     @OnMessage(maxMessageSize = 64 * 1024)
     public void message(Session session, String part, boolean last) {
-        Connection c = connections.of(session);
-        String text;
-        if (c != null && (text = guard.assemble(c, part, last)) != null && guard.admitText(c, text)) {
-            chat.handle(c, MessageCodec.read(text));
-        }
+        lifecycle.text(session, part, last, this);
     }
 
     /** Attachments: a binary message over the limit is closed with 1009 by the guard. */
     @OnMessage(maxMessageSize = 1024 * 1024)
     public void binary(Session session, ByteBuffer data) {
-        Connection c = connections.of(session);
-        if (c != null && guard.admitBinary(c, data.remaining())) {
-            chat.attachment(c, data);
-        }
+        lifecycle.binary(session, data, this);
     }
 
     /** The answer to a heartbeat: the peer is alive. */
     @OnMessage
     public void pong(Session session, PongMessage pong) {
-        connections.pong(session);
+        lifecycle.pong(session);
     }
 
     @OnClose
     public void close(Session session, CloseReason reason) {
-        Connection c = connections.closed(session, reason);
-        if (c != null) {
-            chat.closed(c);
-        }
+        lifecycle.close(session, reason, this);
     }
 
     @OnError
     public void error(Session session, Throwable failure) {
-        connections.failed(session, failure);
+        lifecycle.error(session, failure);
+    }
+
+    @Override
+    public void opened(Connection c, Session session) {
+        chat.opened(c);
+    }
+
+    @Override
+    public void handle(Connection c, String text) {
+        chat.handle(c, MessageCodec.read(text));
+    }
+
+    @Override
+    public void handleBinary(Connection c, ByteBuffer data) {
+        chat.attachment(c, data);
+    }
+
+    @Override
+    public void closed(Connection c) {
+        chat.closed(c);
     }
 }

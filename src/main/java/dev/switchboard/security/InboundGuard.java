@@ -45,27 +45,38 @@ public class InboundGuard {
      * {@link #admitText} checks the bytes of the whole.
      */
     public String assemble(Connection c, String part, boolean last) {
-        StringBuilder parts = c.partialText();
+        Assembly a = (Assembly) c.inbound();
+        StringBuilder parts = a == null ? null : a.parts;
         if (parts == null && last) {
             return part;
         }
         int limit = settings.maxFrameBytes();
         int sofar = (parts == null ? 0 : parts.length()) + part.length();
         if (sofar > limit) {
-            c.partialText(null);
+            if (a != null) {
+                a.parts = null;
+            }
             Metrics.received();
             refuse(c, CloseCodes.TOO_BIG, "text message over " + limit + " bytes (still arriving)");
             return null;
         }
+        if (a == null) {
+            c.inbound(a = new Assembly());
+        }
         if (parts == null) {
-            c.partialText(parts = new StringBuilder(Math.max(16, sofar * 2)));
+            a.parts = parts = new StringBuilder(Math.max(16, sofar * 2));
         }
         parts.append(part);
         if (!last) {
             return null; // not "seen": a trickle of parts does not keep a connection alive past the idle timeout
         }
-        c.partialText(null);
+        a.parts = null;
         return parts.toString();
+    }
+
+    /** Chars held for {@code c} of a text message still arriving; 0 between messages. */
+    static int pending(Connection c) {
+        return c.inbound() instanceof Assembly a && a.parts != null ? a.parts.length() : 0;
     }
 
     /** True when the text frame may be handled; otherwise this has answered or closed the connection. */
@@ -124,6 +135,15 @@ public class InboundGuard {
             // not JSON: no id to echo
         }
         return null;
+    }
+
+    /**
+     * What the guard keeps per connection, in the connection's {@link Connection#inbound() inbound slot} (set the
+     * first time a message arrives in parts): the parts so far of a text message, null between messages so that
+     * nothing is held once a message is whole. Only the container's delivery of that session's messages touches it.
+     */
+    private static final class Assembly {
+        StringBuilder parts;
     }
 
     static int utf8Length(String s) {

@@ -2,32 +2,17 @@ package dev.switchboard.socket;
 
 import dev.switchboard.protocol.ServerMessage;
 import jakarta.websocket.CloseReason;
-import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One client connection and its send queue: the only path by which frames reach a socket.
- *
- * <p>Thread-safety: {@link #send} may be called from any thread at any time and never blocks. Frames
- * are queued in order; at most one asynchronous send is in flight; the queue is bounded in bytes. When
- * a frame does not fit, the connection is a slow consumer: the queue is dropped and the connection
- * closed with 4008 (the client recovers with {@code since}). Whoever finishes a send starts the next,
- * looping instead of recursing when sends complete inline.
- *
- * <p>Lossy frames ({@link #send(OutboundFrame, Overflow, String)}) share the queue and its order but
- * never close the connection: {@link Overflow#LATEST_VALUE} replaces a queued, unsent frame of the same
- * key; {@link Overflow#DROP_OLDEST} drops the oldest queued frames of the same key and turns the first
- * dropped one into a {@code skipped} marker counting every frame lost since, sent where the lost frames
- * stood. Lossless frames that do not fit first evict drop-oldest frames (counted the same way). Every
- * decision about a lossy slot (replace, drop, take for sending) is made under {@link #lossy}.
+ * One client connection, the handle services hold instead of a {@code Session}: who it is (bound at the
+ * handshake), its attributes, when its peer was last heard from, and sends and closes, which all go
+ * through its {@link SendQueue} (ordered, one send in flight, bounded in bytes; see there for the overflow
+ * policies). Thread-safety: every method may be called from any thread and none blocks, except
+ * {@link #closeNow} (shutdown only), and the {@link #inbound()} slot, which only the container's delivery of
+ * this session's messages touches.
  */
 public final class Connection {
 
@@ -35,30 +20,18 @@ public final class Connection {
     private final String user;
     private final Instant expires;
     private final Wire wire;
-    private final long maxQueuedBytes;
-
-    private final ConcurrentLinkedQueue<Slot> queue = new ConcurrentLinkedQueue<>();
-    private final Object lossy = new Object();
-    private final Map<String, Slot> newest = new HashMap<>(); // LATEST_VALUE key → its queued slot; under lossy
-    private final Map<String, Slot> markers = new HashMap<>(); // DROP_OLDEST key → its untaken marker; under lossy
-    private final AtomicLong queuedBytes = new AtomicLong();
-    private final AtomicBoolean sending = new AtomicBoolean();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final SendQueue queue;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private volatile long lastSeenNanos = System.nanoTime();
-    /** {@link System#nanoTime()} when the send in flight started; 0 when none is. */
-    private volatile long sendingSince;
-    private volatile CloseReason closeWhenSent;
-    /** The parts so far of a text message that arrives in parts (InboundGuard.assemble); null between messages.
-     *  Only the container's delivery of this session's messages touches it, one at a time. */
-    private StringBuilder partialText;
+    /** What the inbound guard keeps for this connection (security/InboundGuard), opaque here; see {@link #inbound()}. */
+    private Object inbound;
 
     public Connection(String id, String user, Instant expires, Wire wire, long maxQueuedBytes) {
         this.id = id;
         this.user = user;
         this.expires = expires;
         this.wire = wire;
-        this.maxQueuedBytes = maxQueuedBytes;
+        this.queue = new SendQueue(wire, maxQueuedBytes);
     }
 
     public String id() {
@@ -76,7 +49,7 @@ public final class Connection {
     }
 
     public boolean isOpen() {
-        return !closed.get();
+        return queue.isOpen();
     }
 
     /** Per-connection state owned by services (e.g. the streams it follows). */
@@ -85,33 +58,12 @@ public final class Connection {
     }
 
     public void send(ServerMessage message) {
-        send(OutboundFrame.of(message));
+        queue.send(OutboundFrame.of(message));
     }
 
-    /** Queues a frame; returns false when the connection is closed or was just closed as a slow consumer. */
+    /** Queues a frame; returns false when the connection is closed or was just closed as a slow consumer (4008). */
     public boolean send(OutboundFrame frame) {
-        if (closed.get() || closeWhenSent != null) {
-            return false;
-        }
-        if (queuedBytes.addAndGet(frame.bytes()) > maxQueuedBytes) {
-            queuedBytes.addAndGet(-frame.bytes());
-            boolean roomMade;
-            synchronized (lossy) { // lossy frames of any key give way before a lossless one closes the connection
-                roomMade = makeRoom(frame.bytes(), null);
-                if (roomMade) {
-                    queuedBytes.addAndGet(frame.bytes());
-                }
-            }
-            if (!roomMade) {
-                close(CloseCodes.SLOW);
-                return false;
-            }
-        }
-        queue.add(new Slot(frame, Overflow.CLOSE, null));
-        if (sending.compareAndSet(false, true)) {
-            pump();
-        }
-        return true;
+        return queue.send(frame);
     }
 
     /**
@@ -120,97 +72,31 @@ public final class Connection {
      * Returns false only when the connection is closed.
      */
     public boolean send(OutboundFrame frame, Overflow policy, String key) {
-        if (policy == Overflow.CLOSE || key == null) {
-            return send(frame);
-        }
-        if (closed.get() || closeWhenSent != null) {
-            return false;
-        }
-        synchronized (lossy) {
-            Slot queued = policy == Overflow.LATEST_VALUE ? newest.get(key) : null;
-            if (queued != null) { // not taken yet: the newer value takes its place
-                queuedBytes.addAndGet(frame.bytes() - queued.charged);
-                queued.frame = frame;
-                queued.charged = frame.bytes();
-                return true;
-            }
-            if (queuedBytes.get() + frame.bytes() > maxQueuedBytes
-                    && !(makeRoom(frame.bytes(), key) && queuedBytes.get() + frame.bytes() <= maxQueuedBytes)) {
-                skip(key, null); // this frame itself is lost; the marker still tells the client
-            } else {
-                Slot slot = new Slot(frame, policy, key);
-                queuedBytes.addAndGet(frame.bytes());
-                queue.add(slot);
-                if (policy == Overflow.LATEST_VALUE) {
-                    newest.put(key, slot);
-                }
-            }
-        }
-        if (sending.compareAndSet(false, true)) {
-            pump();
-        }
-        return true;
+        return queue.send(frame, policy, key);
     }
 
     /** Frames of {@code key} lost to overflow so far and not yet reported in a sent {@code skipped} frame. */
     public long pendingSkipped(String key) {
-        synchronized (lossy) {
-            Slot m = markers.get(key);
-            return m == null ? 0 : m.skipped;
-        }
+        return queue.pendingSkipped(key);
     }
 
-    /** Under {@link #lossy}: drops the oldest drop-oldest frames (of {@code key}, or of any key when null) until {@code need} fits. */
-    private boolean makeRoom(long need, String key) {
-        for (Iterator<Slot> it = queue.iterator(); it.hasNext() && queuedBytes.get() + need > maxQueuedBytes; ) {
-            Slot s = it.next();
-            if (s.policy == Overflow.DROP_OLDEST && !s.taken && !s.dropped && s.skipped == 0
-                    && (key == null || key.equals(s.key))) {
-                if (skip(s.key, s)) {
-                    it.remove();
-                }
-            }
-        }
-        return queuedBytes.get() + need <= maxQueuedBytes;
+    /** Bytes waiting to be written. */
+    public long queuedBytes() {
+        return queue.queuedBytes();
     }
 
     /**
-     * Under {@link #lossy}: counts one lost frame of {@code key}. {@code victim} (a queued slot, or null for
-     * a frame never queued) becomes the key's marker if it has none; returns true when the victim must leave the queue.
+     * The slot of the inbound side: state the guard keeps per connection (a text message arriving in parts), null
+     * until it needs some. The guard alone reads and writes it; a field rather than an attribute, since it is read
+     * for every inbound frame. Not synchronized: only the container's delivery of this session's messages, one at a
+     * time, touches it.
      */
-    private boolean skip(String key, Slot victim) {
-        Slot marker = markers.get(key);
-        if (marker == null) {
-            if (victim == null) {
-                marker = new Slot(null, Overflow.DROP_OLDEST, key);
-                queue.add(marker);
-            } else {
-                marker = victim;
-                queuedBytes.addAndGet(-victim.charged);
-                victim.frame = null;
-            }
-            marker.charged = MARKER_BYTES; // a skipped frame is small; it may exceed the budget by this much
-            queuedBytes.addAndGet(MARKER_BYTES);
-            markers.put(key, marker);
-            marker.skipped = 1;
-            return false;
-        }
-        marker.skipped++;
-        if (victim != null) {
-            victim.dropped = true;
-            queuedBytes.addAndGet(-victim.charged);
-            return true;
-        }
-        return false;
+    public Object inbound() {
+        return inbound;
     }
 
-    /** The parts so far of a text message still arriving, or null. */
-    public StringBuilder partialText() {
-        return partialText;
-    }
-
-    public void partialText(StringBuilder parts) {
-        partialText = parts;
+    public void inbound(Object state) {
+        inbound = state;
     }
 
     /** Something (a frame or a pong) arrived from the peer: it is alive. */
@@ -228,36 +114,24 @@ public final class Connection {
      * stopped reading). Checked by a once-a-second sweep rather than a container timer per frame.
      */
     public boolean sendStalled(long now, long timeoutNanos) {
-        long since = sendingSince;
-        return since != 0 && now - since > timeoutNanos;
+        return queue.sendStalled(now, timeoutNanos);
     }
 
     /** A heartbeat: a WebSocket ping, outside the send queue (a control frame, answered by the peer's pong). */
     public void ping() {
-        if (!closed.get()) {
+        if (queue.isOpen()) {
             wire.ping();
         }
     }
 
-    /** Bytes waiting to be written. */
-    public long queuedBytes() {
-        return queuedBytes.get();
-    }
-
     /** Server shutdown: closes at once on the caller's thread, so the close frame is written before the server exits. */
     public void closeNow(CloseReason reason) {
-        if (closed.compareAndSet(false, true)) {
-            queue.clear();
-            wire.closeNow(reason);
-        }
+        queue.closeNow(reason);
     }
 
     /** Closes once; frames still queued are discarded. */
     public void close(CloseReason reason) {
-        if (closed.compareAndSet(false, true)) {
-            queue.clear();
-            wire.close(reason);
-        }
+        queue.close(reason);
     }
 
     /**
@@ -265,105 +139,12 @@ public final class Connection {
      * {@code rate_limited} errors before 1008). Bounded: a peer that does not read is cut off by the send timeout.
      */
     public void closeWhenSent(CloseReason reason) {
-        if (closed.get() || closeWhenSent != null) {
-            return;
-        }
-        closeWhenSent = reason;
-        if (sending.compareAndSet(false, true)) {
-            pump();
-        }
+        queue.closeWhenSent(reason);
     }
 
     /** Marks the connection closed after the peer or container closed it. */
     public void closed() {
-        closed.set(true);
-        queue.clear();
-    }
-
-    /** Sends queued frames one at a time; the caller holds {@link #sending}. */
-    private void pump() {
-        while (true) {
-            Slot slot = closed.get() ? null : queue.poll();
-            if (slot == null) {
-                if (closeWhenSent != null && !closed.get()) {
-                    close(closeWhenSent);
-                }
-                sending.set(false);
-                // a frame (or a closeWhenSent) arriving after our poll but before the release must not be stranded
-                if (closed.get() || queue.isEmpty() && closeWhenSent == null || !sending.compareAndSet(false, true)) {
-                    return;
-                }
-                continue;
-            }
-            OutboundFrame frame = take(slot);
-            if (frame == null) {
-                continue; // dropped while it waited
-            }
-            long charged = slot.charged;
-            AtomicInteger state = new AtomicInteger(); // 0 in flight, 1 completed inline, 2 completes later
-            java.util.function.Consumer<Throwable> done = failure -> {
-                sendingSince = 0;
-                queuedBytes.addAndGet(-charged);
-                if (failure != null) {
-                    close(CloseCodes.SERVER_ERROR);
-                }
-                if (!state.compareAndSet(0, 1)) {
-                    pump(); // completed after the loop left: this thread carries on
-                }
-            };
-            sendingSince = System.nanoTime() | 1; // never 0 while in flight
-            if (frame.isBinary()) {
-                wire.sendBinary(ByteBuffer.wrap(frame.binary()).asReadOnlyBuffer(), done);
-            } else {
-                wire.sendText(frame.text(), done);
-            }
-            if (!state.compareAndSet(0, 2)) {
-                continue; // completed inline: keep looping on this thread
-            }
-            return;
-        }
-    }
-
-    /** The frame to send for a slot just polled, or null when it was dropped; lossy slots are decided under {@link #lossy}. */
-    private OutboundFrame take(Slot slot) {
-        if (slot.policy == Overflow.CLOSE) {
-            return slot.frame;
-        }
-        synchronized (lossy) {
-            if (slot.dropped) {
-                return null;
-            }
-            slot.taken = true;
-            if (slot.skipped > 0) {
-                markers.remove(slot.key, slot);
-                OutboundFrame f = OutboundFrame.of(new ServerMessage.Skipped(slot.key, slot.skipped));
-                queuedBytes.addAndGet(f.bytes() - slot.charged);
-                slot.charged = f.bytes();
-                return f;
-            }
-            newest.remove(slot.key, slot);
-            return slot.frame;
-        }
-    }
-
-    private static final int MARKER_BYTES = 64;
-
-    /** A queued frame and, for lossy ones, its fate; the mutable fields change only under {@link #lossy}. */
-    private static final class Slot {
-        final Overflow policy;
-        final String key;
-        OutboundFrame frame;
-        long charged;
-        long skipped; // > 0: this slot is a skipped marker
-        boolean taken;
-        boolean dropped;
-
-        Slot(OutboundFrame frame, Overflow policy, String key) {
-            this.frame = frame;
-            this.policy = policy;
-            this.key = key;
-            this.charged = frame == null ? 0 : frame.bytes();
-        }
+        queue.closed();
     }
 
     @Override

@@ -12,37 +12,29 @@ import jakarta.enterprise.event.Reception;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
-import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Every open connection of this node, also by user (all devices and tabs of one user), and the bridge
- * from a container {@link Session} to its {@link Connection}. It also keeps connections honest over
- * time: a heartbeat pings every connection every {@code switchboard.heartbeat} seconds and drops one
- * not heard from (no frame, no pong) within {@code switchboard.idle.timeout}, since a peer whose TCP
- * vanished sends no close frame; a token-authenticated connection is closed (1008) when its token expires.
+ * Every open connection of this node, also by user (all devices and tabs of one user) and by remote address
+ * (for the connection caps), and the bridge from a container {@link Session} to its {@link Connection}. The
+ * periodic work over these connections (heartbeat, idle timeout, token expiry, send timeout) is its
+ * {@link ConnectionSweeps}, started with the first connection and stopped with the application.
  */
 @ApplicationScoped
 public class ConnectionRegistry {
 
     private static final String KEY = Connection.class.getName();
-    private static final String EXPIRY = KEY + ".expiry";
     private static final Logger LOG = Logger.getLogger(ConnectionRegistry.class.getName());
-    /** Fewer stalled connections than this are always the clients' fault (see {@link #closeStalled}). */
-    static final int LAGGING_AT_LEAST = 8;
 
     @Resource
     private ManagedExecutorService managedExecutor;
@@ -53,13 +45,10 @@ public class ConnectionRegistry {
     private Settings settings;
     private Executor executor;
     private ScheduledExecutorService scheduler;
-    private final List<Future<?>> periodic = new CopyOnWriteArrayList<>();
-    private volatile boolean started;
+    private ConnectionSweeps sweeps;
     private volatile boolean draining;
 
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();
-    /** When the sweep last logged that the server is lagging; only its scheduled task touches it. */
-    private long lagLogged;
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byAddress = new ConcurrentHashMap<>();
     private static final String ADDRESS = "switchboard.address"; // HandshakeConfigurator.ADDRESS
@@ -75,11 +64,12 @@ public class ConnectionRegistry {
     @Inject
     public ConnectionRegistry(Settings settings) {
         this.settings = settings;
+        this.sweeps = new ConnectionSweeps(settings, byId.values(), Clock.systemUTC());
     }
 
     /** Outside a container (in-process tests): closes run on the given executor; no heartbeat or token expiry. */
     public ConnectionRegistry(Settings settings, Executor executor) {
-        this.settings = settings;
+        this(settings);
         this.executor = executor;
     }
 
@@ -104,101 +94,8 @@ public class ConnectionRegistry {
             c.attributes().put(ADDRESS, address);
             byAddress.computeIfAbsent(address, a -> ConcurrentHashMap.newKeySet()).add(c);
         }
-        watch(c);
+        sweeps.watch(c, scheduler != null ? scheduler : managedScheduler);
         return c;
-    }
-
-    /** Schedules the token expiry of a connection and starts the heartbeat with the first connection. */
-    void watch(Connection c) {
-        ScheduledExecutorService s = scheduler();
-        if (s == null) {
-            return;
-        }
-        if (!started) {
-            startHeartbeat(s);
-        }
-        scheduleExpiryIfDue(c, s);
-    }
-
-    /**
-     * Schedules the 1008 "token expired" close once the expiry is within one heartbeat. Not at open for a
-     * 12 h token: a cancelled task stays in the scheduler's queue (holding its connection) until its time.
-     */
-    private void scheduleExpiryIfDue(Connection c, ScheduledExecutorService s) {
-        if (c.expires() == null || c.attributes().containsKey(EXPIRY)) {
-            return;
-        }
-        long delay = Duration.between(Instant.now(), c.expires()).toMillis();
-        if (delay <= TimeUnit.SECONDS.toMillis(Math.max(1, settings.heartbeatSeconds())) + 1000) {
-            c.attributes().put(EXPIRY, s.schedule(() -> c.close(CloseCodes.TOKEN_EXPIRED), Math.max(0, delay), TimeUnit.MILLISECONDS));
-        }
-    }
-
-    private synchronized void startHeartbeat(ScheduledExecutorService s) {
-        if (started) {
-            return;
-        }
-        started = true;
-        long every = Math.max(1, settings.heartbeatSeconds());
-        periodic.add(s.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.SECONDS));
-        periodic.add(s.scheduleAtFixedRate(Metrics::tick, 1, 1, TimeUnit.SECONDS));
-        periodic.add(s.scheduleAtFixedRate(() -> closeStalled(System.nanoTime()), 1, 1, TimeUnit.SECONDS));
-    }
-
-    /** Pings every connection; drops those not heard from within the idle timeout. Never throws (it would stop the schedule). */
-    void heartbeat() {
-        long idle = settings.idleTimeout().toNanos();
-        long now = System.nanoTime();
-        ScheduledExecutorService s = scheduler();
-        for (Connection c : byId.values()) {
-            try {
-                scheduleExpiryIfDue(c, s);
-                if (now - c.lastSeenNanos() > idle) {
-                    LOG.fine(() -> c + " silent for longer than the idle timeout");
-                    c.close(CloseCodes.IDLE);
-                } else {
-                    c.ping();
-                }
-            } catch (RuntimeException e) {
-                LOG.fine(() -> "heartbeat of " + c + " failed: " + e);
-            }
-        }
-    }
-
-    /**
-     * The send timeout ({@code switchboard.send.timeout}): closes (1011) every connection whose send has been
-     * in flight longer. One sweep a second over the connections, instead of the container arming and
-     * cancelling a timer for every frame (Undertow's per-send timeout was a few % of the CPU of a busy room).
-     *
-     * <p>A stalled send is the client's fault when others' sends complete. When most connections stall at
-     * once ({@link #LAGGING_AT_LEAST} or more, and more than half of all), the server is the one behind (a
-     * saturated core completes every send late): closing them all would only add a reconnect storm, so the
-     * sweep leaves them to the byte bound of their queues (4008) and says so in the log.
-     */
-    void closeStalled(long now) {
-        long timeout = settings.sendTimeout().toNanos();
-        List<Connection> stalled = new ArrayList<>();
-        for (Connection c : byId.values()) {
-            if (c.sendStalled(now, timeout)) {
-                stalled.add(c);
-            }
-        }
-        if (stalled.size() >= LAGGING_AT_LEAST && stalled.size() * 2 > byId.size()) {
-            if (now - lagLogged > TimeUnit.MINUTES.toNanos(1) || lagLogged == 0) {
-                lagLogged = now;
-                LOG.warning(() -> stalled.size() + " of " + byId.size() + " connections have had a send in flight for over "
-                        + settings.sendTimeout().toSeconds() + " s: the server is overloaded; not closing them for it");
-            }
-            return;
-        }
-        for (Connection c : stalled) {
-            LOG.fine(() -> c + ": a send took longer than the send timeout");
-            c.close(CloseCodes.SERVER_ERROR);
-        }
-    }
-
-    private ScheduledExecutorService scheduler() {
-        return scheduler != null ? scheduler : managedScheduler;
     }
 
     /** The connection of a session, or null before {@link #open} or after {@link #closed}. */
@@ -235,9 +132,7 @@ public class ConnectionRegistry {
                     return set.isEmpty() ? null : set;
                 });
             }
-            if (c.attributes().remove(EXPIRY) instanceof Future<?> expiry) {
-                expiry.cancel(false); // else the task would hold the connection until the token expires
-            }
+            sweeps.unwatch(c);
         }
         return c;
     }
@@ -311,7 +206,7 @@ public class ConnectionRegistry {
     @PreDestroy
     void shutdown() {
         draining = true;
-        periodic.forEach(f -> f.cancel(false));
+        sweeps.stop();
         for (Connection c : byId.values()) {
             try {
                 c.closeNow(GOING_AWAY); // on this thread: the executors are stopping too

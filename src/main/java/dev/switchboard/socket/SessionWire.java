@@ -13,7 +13,7 @@ import java.util.logging.Logger;
 
 /**
  * A {@link Wire} over a container {@link Session}: async sends; closes off the caller's thread. The send
- * timeout is the registry's sweep ({@link ConnectionRegistry#closeStalled}), not the container's per-send timer.
+ * timeout is a sweep ({@link ConnectionSweeps#closeStalled}), not the container's per-send timer.
  */
 final class SessionWire implements Wire {
 

@@ -15,6 +15,7 @@ import dev.switchboard.security.InboundGuard;
 import dev.switchboard.security.RateLimiter;
 import dev.switchboard.security.TokenService;
 import dev.switchboard.socket.ConnectionRegistry;
+import dev.switchboard.socket.EndpointLifecycle;
 import dev.switchboard.topics.TopicRetention;
 import dev.switchboard.topics.TopicService;
 import dev.switchboard.topics.TopicSubscriptions;
@@ -73,7 +74,9 @@ public final class TestServer implements AutoCloseable {
         connections = new ConnectionRegistry(settings, closer, scheduler);
         topics = new TopicService(settings, this.history, fanOut, new TopicSubscriptions(followers, fanOut, settings));
         InboundGuard guard = new InboundGuard(settings, new RateLimiter(settings));
-        TestInjection.provide(List.of(chat, connections, new Identities(tokens), settings, tokens, users, rooms, topics, guard));
+        Identities identities = new Identities(tokens);
+        EndpointLifecycle lifecycle = new EndpointLifecycle(connections, identities, guard);
+        TestInjection.provide(List.of(chat, connections, identities, settings, tokens, users, rooms, topics, guard, lifecycle));
 
         container = new LoopbackContainer();
         for (Class<?> e : endpoints) {

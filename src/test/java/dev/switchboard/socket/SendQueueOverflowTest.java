@@ -13,14 +13,14 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
-/** The lossy overflow policies of {@link Connection}, on a wire whose sends complete when the test says so. */
-class ConnectionOverflowTest {
+/** The lossy overflow policies of {@link SendQueue}, on a wire whose sends complete when the test says so. */
+class SendQueueOverflowTest {
 
     private static OutboundFrame frame(String name, int bytes) {
         return OutboundFrame.of(name + "-" + "x".repeat(bytes - name.length() - 1));
     }
 
-    private static void drain(ConnectionTest.ManualWire wire) {
+    private static void drain(ManualWire wire) {
         while (!wire.pending.isEmpty()) {
             wire.completeOne();
         }
@@ -36,15 +36,15 @@ class ConnectionOverflowTest {
 
     @Test
     void dropOldestKeepsTheNewestAndCountsEveryLostFrameExactly() {
-        ConnectionTest.ManualWire wire = new ConnectionTest.ManualWire();
-        Connection c = new Connection("1", "alice", null, wire, 1000);
+        ManualWire wire = new ManualWire();
+        SendQueue q = new SendQueue(wire, 1000);
         int total = 15;
         for (int i = 0; i < total; i++) { // e0 goes in flight at once; the wire never completes meanwhile
-            assertTrue(c.send(frame("e" + i, 200), Overflow.DROP_OLDEST, "logs.a"));
+            assertTrue(q.send(frame("e" + i, 200), Overflow.DROP_OLDEST, "logs.a"));
         }
-        assertTrue(c.isOpen(), "a lossy topic never closes the connection");
-        assertTrue(c.queuedBytes() <= 1000 + 64, "bounded: " + c.queuedBytes());
-        long lost = c.pendingSkipped("logs.a");
+        assertTrue(q.isOpen(), "a lossy topic never closes the connection");
+        assertTrue(q.queuedBytes() <= 1000 + 64, "bounded: " + q.queuedBytes());
+        long lost = q.pendingSkipped("logs.a");
         assertTrue(lost > 0);
         drain(wire);
         List<String> sent = names(wire.sent);
@@ -56,15 +56,15 @@ class ConnectionOverflowTest {
         for (int i = 0; i < kept.size(); i++) {
             assertEquals("e" + (total - kept.size() + i), kept.get(i), "the newest survive, in order");
         }
-        assertEquals(0, c.queuedBytes());
-        assertEquals(0, c.pendingSkipped("logs.a"));
+        assertEquals(0, q.queuedBytes());
+        assertEquals(0, q.pendingSkipped("logs.a"));
 
         // a later overflow starts a new count
         wire.sent.clear();
         for (int i = 0; i < 8; i++) {
-            c.send(frame("f" + i, 300), Overflow.DROP_OLDEST, "logs.a");
+            q.send(frame("f" + i, 300), Overflow.DROP_OLDEST, "logs.a");
         }
-        long lostAgain = c.pendingSkipped("logs.a");
+        long lostAgain = q.pendingSkipped("logs.a");
         drain(wire);
         List<String> again = names(wire.sent);
         assertEquals(8, again.stream().filter(s -> s.startsWith("f")).count() + lostAgain);
@@ -73,16 +73,16 @@ class ConnectionOverflowTest {
 
     @Test
     void dropOldestDropsOnlyTheOverflowingTopicsFrames() {
-        ConnectionTest.ManualWire wire = new ConnectionTest.ManualWire();
-        Connection c = new Connection("1", "alice", null, wire, 1000);
-        c.send(frame("a0", 200), Overflow.DROP_OLDEST, "logs.a"); // in flight
-        c.send(frame("b1", 200), Overflow.DROP_OLDEST, "logs.b");
-        c.send(frame("b2", 200), Overflow.DROP_OLDEST, "logs.b");
+        ManualWire wire = new ManualWire();
+        SendQueue q = new SendQueue(wire, 1000);
+        q.send(frame("a0", 200), Overflow.DROP_OLDEST, "logs.a"); // in flight
+        q.send(frame("b1", 200), Overflow.DROP_OLDEST, "logs.b");
+        q.send(frame("b2", 200), Overflow.DROP_OLDEST, "logs.b");
         for (int i = 1; i <= 6; i++) {
-            c.send(frame("a" + i, 200), Overflow.DROP_OLDEST, "logs.a");
+            q.send(frame("a" + i, 200), Overflow.DROP_OLDEST, "logs.a");
         }
-        assertEquals(0, c.pendingSkipped("logs.b"));
-        long lostA = c.pendingSkipped("logs.a");
+        assertEquals(0, q.pendingSkipped("logs.b"));
+        long lostA = q.pendingSkipped("logs.a");
         drain(wire);
         List<String> sent = names(wire.sent);
         assertTrue(sent.containsAll(List.of("b1", "b2")), sent.toString());
@@ -91,35 +91,35 @@ class ConnectionOverflowTest {
 
     @Test
     void latestValueKeepsOnlyTheNewestUnsentFramePerKey() {
-        ConnectionTest.ManualWire wire = new ConnectionTest.ManualWire();
-        Connection c = new Connection("1", "alice", null, wire, 1 << 20);
-        c.send(frame("A0", 50), Overflow.LATEST_VALUE, "ticker.A"); // in flight: not replaced
+        ManualWire wire = new ManualWire();
+        SendQueue q = new SendQueue(wire, 1 << 20);
+        q.send(frame("A0", 50), Overflow.LATEST_VALUE, "ticker.A"); // in flight: not replaced
         for (int i = 1; i <= 9; i++) {
-            c.send(frame("A" + i, 50), Overflow.LATEST_VALUE, "ticker.A");
+            q.send(frame("A" + i, 50), Overflow.LATEST_VALUE, "ticker.A");
             if (i <= 3) {
-                c.send(frame("B" + i, 50), Overflow.LATEST_VALUE, "ticker.B");
+                q.send(frame("B" + i, 50), Overflow.LATEST_VALUE, "ticker.B");
             }
         }
-        c.send(frame("L1", 50)); // lossless frames are never replaced
-        assertEquals(4 * 50, c.queuedBytes(), "A0 in flight, one A, one B, L1");
+        q.send(frame("L1", 50)); // lossless frames are never replaced
+        assertEquals(4 * 50, q.queuedBytes(), "A0 in flight, one A, one B, L1");
         drain(wire);
         assertEquals(List.of("A0", "A9", "B3", "L1"), names(wire.sent));
-        c.send(frame("A10", 50), Overflow.LATEST_VALUE, "ticker.A"); // after it was sent, a new one queues again
+        q.send(frame("A10", 50), Overflow.LATEST_VALUE, "ticker.A"); // after it was sent, a new one queues again
         assertEquals(List.of("A0", "A9", "B3", "L1", "A10"), names(wire.sent));
-        assertEquals(0, c.pendingSkipped("ticker.A"));
+        assertEquals(0, q.pendingSkipped("ticker.A"));
     }
 
     @Test
     void aLosslessFrameEvictsDropOldestFramesBeforeClosing() {
-        ConnectionTest.ManualWire wire = new ConnectionTest.ManualWire();
-        Connection c = new Connection("1", "alice", null, wire, 1000);
-        c.send(frame("L0", 100)); // in flight
+        ManualWire wire = new ManualWire();
+        SendQueue q = new SendQueue(wire, 1000);
+        q.send(frame("L0", 100)); // in flight
         for (int i = 1; i <= 4; i++) {
-            c.send(frame("d" + i, 200), Overflow.DROP_OLDEST, "logs.a");
+            q.send(frame("d" + i, 200), Overflow.DROP_OLDEST, "logs.a");
         }
-        assertTrue(c.send(frame("L1", 300)), "room was made by dropping logs frames");
-        assertTrue(c.isOpen());
-        long lost = c.pendingSkipped("logs.a");
+        assertTrue(q.send(frame("L1", 300)), "room was made by dropping logs frames");
+        assertTrue(q.isOpen());
+        long lost = q.pendingSkipped("logs.a");
         assertTrue(lost >= 1);
         drain(wire);
         List<String> sent = names(wire.sent);
@@ -151,12 +151,12 @@ class ConnectionOverflowTest {
             @Override
             public void close(jakarta.websocket.CloseReason reason) {}
         };
-        Connection c = new Connection("1", "alice", null, wire, 1000);
-        c.send(OutboundFrame.of("t1"));
-        c.send(OutboundFrame.binary(new byte[] {1, 2, 3}), Overflow.CLOSE, "x");
-        c.send(OutboundFrame.of("t2"));
+        SendQueue q = new SendQueue(wire, 1000);
+        q.send(OutboundFrame.of("t1"));
+        q.send(OutboundFrame.binary(new byte[] {1, 2, 3}), Overflow.CLOSE, "x");
+        q.send(OutboundFrame.of("t2"));
         assertEquals(List.of("t1", "<binary>", "t2"), order);
         assertArrayEquals(new byte[] {1, 2, 3}, got[0]);
-        assertEquals(0, c.queuedBytes());
+        assertEquals(0, q.queuedBytes());
     }
 }
