@@ -57,7 +57,7 @@ public class ChatEndpoint {
      * Text arrives in parts, which the guard assembles (closing with 1009 as soon as a message grows past the
      * limit, whatever its header claims), then checks size and rate before anything is parsed.
      */
-    @OnMessage(maxMessageSize = 64 * 1024)
+    @OnMessage(maxMessageSize = dev.switchboard.config.Settings.DEFAULT_MAX_FRAME_BYTES)
     public void message(Session session, String part, boolean last) {
         Connection c = connections.of(session);
         String text;
@@ -67,7 +67,7 @@ public class ChatEndpoint {
     }
 
     /** Attachments: a binary message over the limit is closed with 1009 by the guard. */
-    @OnMessage(maxMessageSize = 1024 * 1024)
+    @OnMessage(maxMessageSize = dev.switchboard.config.Settings.DEFAULT_MAX_BINARY_BYTES)
     public void binary(Session session, ByteBuffer data) {
         Connection c = connections.of(session);
         if (c != null && guard.admitBinary(c, data.remaining())) {

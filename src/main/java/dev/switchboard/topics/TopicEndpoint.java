@@ -62,7 +62,7 @@ public class TopicEndpoint {
     }
 
     /** Text arrives in parts, assembled and checked by the guard before anything is parsed (as on /ws/chat). */
-    @OnMessage(maxMessageSize = 64 * 1024)
+    @OnMessage(maxMessageSize = dev.switchboard.config.Settings.DEFAULT_MAX_FRAME_BYTES)
     public void message(Session session, String part, boolean last) {
         Connection c = connections.of(session);
         String text;
@@ -72,7 +72,7 @@ public class TopicEndpoint {
     }
 
     /** Subscribers only receive binary events; a binary frame from one is refused like any unexpected frame. */
-    @OnMessage(maxMessageSize = 1024 * 1024)
+    @OnMessage(maxMessageSize = dev.switchboard.config.Settings.DEFAULT_MAX_BINARY_BYTES)
     public void binary(Session session, ByteBuffer data) {
         Connection c = connections.of(session);
         if (c != null && guard.admitBinary(c, data.remaining())) {

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.chat.ChatEndpoint;
+import dev.switchboard.topics.TopicEndpoint;
+import jakarta.websocket.OnMessage;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -125,6 +130,25 @@ class SettingsTest {
         assertTrue(Settings.KEYS.containsAll(List.of(Settings.TOKEN_SECRET, Settings.RATE, Settings.METRICS_REMOTE)));
         for (String key : Settings.KEYS) {
             assertTrue(Settings.formOf(key).isPresent(), key + " has no SettingForm in Settings.FORMS: give it one, so it is checked at deploy");
+        }
+    }
+
+    @Test
+    void theEndpointsContainerLimitsAreTheDefaultFrameLimits() {
+        for (Class<?> endpoint : List.of(ChatEndpoint.class, TopicEndpoint.class)) {
+            int checked = 0;
+            for (Method m : endpoint.getMethods()) {
+                OnMessage on = m.getAnnotation(OnMessage.class);
+                List<Class<?>> params = List.of(m.getParameterTypes());
+                if (on != null && params.contains(String.class)) {
+                    assertEquals(Settings.DEFAULT_MAX_FRAME_BYTES, on.maxMessageSize(), m.toString());
+                    checked++;
+                } else if (on != null && params.contains(ByteBuffer.class)) {
+                    assertEquals(Settings.DEFAULT_MAX_BINARY_BYTES, on.maxMessageSize(), m.toString());
+                    checked++;
+                }
+            }
+            assertEquals(2, checked, endpoint + ": one text and one binary handler");
         }
     }
 }
