@@ -61,7 +61,7 @@ class HandshakeIT {
 
     @Test
     void keyThatIsNotTheBase64Of16BytesIs400AndNotUpgraded() throws Exception {
-        // both containers upgraded these before the filter checked them
+        // without the filter's check both containers upgraded the malformed ones (101) and answered a missing one 404
         for (String key : new String[] {"abc", base64Of(15), base64Of(17), base64Of(16).substring(0, 22), null}) {
             RawHttp.Response r = upgradeWith("13", key);
             assertEquals(400, r.status(), "key " + key);
@@ -72,7 +72,7 @@ class HandshakeIT {
 
     @Test
     void versionOtherThan13Is426Naming13() throws Exception {
-        // WildFly's Undertow upgrades versions 7 and 8 as well; Tyrus answered 426 itself
+        // without the filter's check WildFly's Undertow upgraded 7 and 8 (101) and answered others 404; Tyrus answered 426
         for (String version : new String[] {"8", "7", "12", "14", null}) {
             RawHttp.Response r = upgradeWith(version, base64Of(16));
             assertEquals(426, r.status(), "version " + version);
