@@ -39,13 +39,13 @@ public class ChatEndpoint implements EndpointLifecycle.Handler {
      * Text arrives in parts, which the guard assembles (closing with 1009 as soon as a message grows past the
      * limit, whatever its header claims), then checks size and rate before anything is parsed.
      */
-    @OnMessage(maxMessageSize = 64 * 1024)
+    @OnMessage(maxMessageSize = dev.switchboard.config.Settings.DEFAULT_MAX_FRAME_BYTES)
     public void message(Session session, String part, boolean last) {
         lifecycle.text(session, part, last, this);
     }
 
     /** Attachments: a binary message over the limit is closed with 1009 by the guard. */
-    @OnMessage(maxMessageSize = 1024 * 1024)
+    @OnMessage(maxMessageSize = dev.switchboard.config.Settings.DEFAULT_MAX_BINARY_BYTES)
     public void binary(Session session, ByteBuffer data) {
         lifecycle.binary(session, data, this);
     }

@@ -1,17 +1,29 @@
 package dev.switchboard.config;
 
+import static dev.switchboard.config.SettingForm.BOOLEAN;
+import static dev.switchboard.config.SettingForm.DURATION;
+import static dev.switchboard.config.SettingForm.LIST;
+import static dev.switchboard.config.SettingForm.NON_NEGATIVE_INTEGER;
+import static dev.switchboard.config.SettingForm.POSITIVE_INTEGER;
+import static dev.switchboard.config.SettingForm.TEXT;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Switchboard's configuration: each key {@code switchboard.x.y} is read from the system property of that
- * name, else from the environment variable {@code SWITCHBOARD_X_Y}, else the documented default (see the
- * README). Immutable; tests build one from a map.
+ * Switchboard's configuration, an immutable value: every key {@code switchboard.x.y} is read once, when
+ * the value is built, from a {@link SettingSource} (the server's MicroProfile Config, system properties,
+ * the environment variable {@code SWITCHBOARD_X_Y}), parsed and checked against its {@link SettingForm}
+ * then; a bad value fails the build with {@link InvalidSettingsException} naming it. Absent keys take the
+ * documented default (see the README). Tests build one from a map.
  */
 public final class Settings {
 
@@ -46,40 +58,96 @@ public final class Settings {
     public static final String CONNECTIONS_PER_ADDRESS = "switchboard.limits.connections.address";
     public static final String METRICS_REMOTE = "switchboard.metrics.remote";
 
-    private final Map<String, String> overrides;
-    private final boolean fromEnvironment;
+    /** The default of {@link #MAX_FRAME_BYTES}, also the endpoints' {@code @OnMessage(maxMessageSize)} for text. */
+    public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
+    /** The default of {@link #MAX_BINARY_BYTES}, also the endpoints' {@code @OnMessage(maxMessageSize)} for binary. */
+    public static final int DEFAULT_MAX_BINARY_BYTES = 1024 * 1024;
 
-    private Settings(Map<String, String> overrides, boolean fromEnvironment) {
-        this.overrides = Map.copyOf(overrides);
-        this.fromEnvironment = fromEnvironment;
+    /** Every key: each public String constant above whose value starts with {@code switchboard.}. */
+    static final Set<String> KEYS = keys();
+
+    /** The accepted form of each key; a key left out is read as text and parsed when asked for. */
+    private static final Map<String, SettingForm> FORMS = Map.ofEntries(
+            Map.entry(ORIGINS, LIST), Map.entry(REQUIRE_ORIGIN, BOOLEAN), Map.entry(TOKEN_SECRET, TEXT),
+            Map.entry(TOKEN_TTL, DURATION), Map.entry(GUESTS, BOOLEAN), Map.entry(DATA_DIR, TEXT),
+            Map.entry(MAX_FRAME_BYTES, POSITIVE_INTEGER), Map.entry(MAX_TEXT_BYTES, POSITIVE_INTEGER),
+            Map.entry(SEND_QUEUE_BYTES, POSITIVE_INTEGER), Map.entry(HISTORY_DEFAULT, NON_NEGATIVE_INTEGER),
+            Map.entry(HISTORY_RETAIN, POSITIVE_INTEGER), Map.entry(HEARTBEAT, POSITIVE_INTEGER),
+            Map.entry(SEND_TIMEOUT, DURATION), Map.entry(TOPICS_RETAIN, NON_NEGATIVE_INTEGER),
+            Map.entry(TOPICS_POLICIES, LIST), Map.entry(TICKER_SYMBOLS, LIST), Map.entry(OPERATORS, LIST),
+            Map.entry(PUBLISHER_KEY, TEXT), Map.entry(MAX_PUBLISH_BYTES, POSITIVE_INTEGER),
+            Map.entry(DB_DATASOURCE, TEXT), Map.entry(DB_URL, TEXT), Map.entry(DB_USER, TEXT), Map.entry(DB_PASSWORD, TEXT),
+            Map.entry(MAX_BINARY_BYTES, POSITIVE_INTEGER), Map.entry(RATE, POSITIVE_INTEGER),
+            Map.entry(RATE_BURST, POSITIVE_INTEGER), Map.entry(IDLE_TIMEOUT, DURATION),
+            Map.entry(CONNECTIONS_PER_USER, NON_NEGATIVE_INTEGER), Map.entry(CONNECTIONS_PER_ADDRESS, NON_NEGATIVE_INTEGER),
+            Map.entry(METRICS_REMOTE, BOOLEAN));
+
+    /** The values given, trimmed, blank ones left out. */
+    private final Map<String, String> values;
+    /** The parsed value of each given key that has a form. */
+    private final Map<String, Object> parsed;
+
+    private Settings(Map<String, String> given) {
+        Map<String, String> kept = new HashMap<>();
+        Map<String, Object> typed = new HashMap<>();
+        List<String> problems = new ArrayList<>();
+        given.forEach((key, value) -> {
+            String v = value == null ? "" : value.trim();
+            if (v.isEmpty()) {
+                return;
+            }
+            kept.put(key, v);
+            SettingForm form = FORMS.get(key);
+            if (form != null) {
+                Object p = form.read(v);
+                if (p == null) {
+                    problems.add(problem(key, v, form));
+                } else {
+                    typed.put(key, p);
+                }
+            }
+        });
+        if (!problems.isEmpty()) {
+            problems.sort(null);
+            throw new InvalidSettingsException(problems);
+        }
+        this.values = Map.copyOf(kept);
+        this.parsed = Map.copyOf(typed);
     }
 
-    /** System properties, then environment variables, then defaults. */
+    /** Every key read once from the source, parsed and checked; throws {@link InvalidSettingsException} naming each bad one. */
+    public static Settings load(SettingSource source) {
+        Map<String, String> read = new HashMap<>();
+        for (String key : KEYS) {
+            source.value(key).ifPresent(v -> read.put(key, v));
+        }
+        return new Settings(read);
+    }
+
+    /** System properties, then environment variables, then defaults (no MicroProfile Config: see {@link SettingSource#server()}). */
     public static Settings fromEnvironment() {
-        return new Settings(Map.of(), true);
+        return load(SettingSource.system());
     }
 
-    /** Only the given values, then defaults: for tests. */
+    /** Only the given values, then defaults: for tests. Checked like loaded ones. */
     public static Settings of(Map<String, String> values) {
-        return new Settings(values, false);
+        return new Settings(values);
     }
 
     /** A copy with one more value set. */
     public Settings with(String key, String value) {
-        Map<String, String> copy = new HashMap<>(overrides);
+        Map<String, String> copy = new HashMap<>(values);
         copy.put(key, value);
-        return new Settings(copy, fromEnvironment);
+        return new Settings(copy);
+    }
+
+    /** The keys given a value (not the values: some are secrets). */
+    public Set<String> configured() {
+        return new TreeSet<>(values.keySet());
     }
 
     public Optional<String> raw(String key) {
-        String v = overrides.get(key);
-        if (v == null && fromEnvironment) {
-            v = System.getProperty(key);
-            if (v == null) {
-                v = System.getenv(key.toUpperCase(Locale.ROOT).replace('.', '_'));
-            }
-        }
-        return Optional.ofNullable(v).map(String::trim).filter(s -> !s.isEmpty());
+        return Optional.ofNullable(values.get(key));
     }
 
     public String string(String key, String fallback) {
@@ -87,22 +155,64 @@ public final class Settings {
     }
 
     public int integer(String key, int fallback) {
-        return raw(key).map(Integer::parseInt).orElse(fallback);
+        return get(key, Integer.class, NON_NEGATIVE_INTEGER, fallback);
     }
 
     public boolean flag(String key, boolean fallback) {
-        return raw(key).map(Boolean::parseBoolean).orElse(fallback);
+        return get(key, Boolean.class, BOOLEAN, fallback);
     }
 
     /** ISO-8601 ({@code PT12H}) or plain seconds. */
     public Duration duration(String key, Duration fallback) {
-        return raw(key).map(v -> v.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(v)) : Duration.parse(v))
-                .orElse(fallback);
+        return get(key, Duration.class, DURATION, fallback);
     }
 
+    @SuppressWarnings("unchecked")
     public List<String> list(String key) {
-        return raw(key).map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
-                .orElse(List.of());
+        return get(key, List.class, LIST, List.of());
+    }
+
+    /** The value parsed at build; for a key without a form (or asked as another type), parsed now. */
+    private <T> T get(String key, Class<T> type, SettingForm form, T fallback) {
+        Object v = parsed.get(key);
+        if (type.isInstance(v)) {
+            return type.cast(v);
+        }
+        String value = values.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        Object now = form.read(value);
+        if (!type.isInstance(now)) {
+            throw new InvalidSettingsException(List.of(problem(key, value, form)));
+        }
+        return type.cast(now);
+    }
+
+    /** {@code switchboard.limits.rate=fast: expected a positive integer}. */
+    private static String problem(String key, String value, SettingForm form) {
+        return key + "=" + value + ": expected " + form.expected();
+    }
+
+    /** The form a key is checked against, if it has one. */
+    static Optional<SettingForm> formOf(String key) {
+        return Optional.ofNullable(FORMS.get(key));
+    }
+
+    private static Set<String> keys() {
+        Set<String> keys = new TreeSet<>();
+        for (Field f : Settings.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
+                try {
+                    if (f.get(null) instanceof String key && key.startsWith("switchboard.")) {
+                        keys.add(key);
+                    }
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return Set.copyOf(keys);
     }
 
     // The typed view the rest of the code uses; defaults are PROTOCOL.md's "Limits".
@@ -124,7 +234,7 @@ public final class Settings {
     }
 
     public int maxFrameBytes() {
-        return integer(MAX_FRAME_BYTES, 64 * 1024);
+        return integer(MAX_FRAME_BYTES, DEFAULT_MAX_FRAME_BYTES);
     }
 
     public int maxTextBytes() {
@@ -181,7 +291,7 @@ public final class Settings {
     }
 
     public int maxBinaryBytes() {
-        return integer(MAX_BINARY_BYTES, 1024 * 1024);
+        return integer(MAX_BINARY_BYTES, DEFAULT_MAX_BINARY_BYTES);
     }
 
     /** Messages per second a connection may send on average. */

@@ -20,9 +20,13 @@ import java.util.logging.Logger;
 
 /**
  * The HTTP side of the handshake rules, ahead of the container's WebSocket upgrade (both WildFly and
- * Payara run application filters first): plain GET → 426, foreign Origin → 403 (WildFly alone would
- * say 404), no valid identity → 401. An accepted token's user is passed on as the request's principal,
- * which the container hands to the WebSocket session. A container login wins over any token.
+ * Payara run application filters first), in this order: plain GET → 426; a version other than 13 → 426
+ * with {@code Sec-WebSocket-Version: 13}; a malformed key → 400 (both containers would upgrade it, and
+ * differ on versions: {@link HandshakeRules}); foreign Origin → 403 (WildFly alone would say 404); too
+ * many connections from the address → 429; no valid identity → 401; too many for the user → 429. The
+ * request's own form comes first: it is answered the same whoever sends it, before any policy. An
+ * accepted token's user is passed on as the request's principal, which the container hands to the
+ * WebSocket session. A container login wins over any token.
  */
 @WebFilter(urlPatterns = "/ws/*", asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
@@ -52,6 +56,15 @@ public class HandshakeFilter extends HttpFilter {
             res.setHeader("Upgrade", "websocket");
             res.setHeader("Connection", "Upgrade");
             refuse(res, 426, "upgrade_required", "this is a WebSocket endpoint");
+            return;
+        }
+        Optional<HandshakeRules.Refusal> malformed = HandshakeRules.check(
+                Collections.list(req.getHeaders(HandshakeRules.VERSION_HEADER)), Collections.list(req.getHeaders(HandshakeRules.KEY_HEADER)));
+        if (malformed.isPresent()) {
+            HandshakeRules.Refusal r = malformed.get();
+            LOG.info(() -> "handshake refused (" + r.status() + ", " + r.reason() + ") from " + req.getRemoteAddr());
+            r.headers().forEach(res::setHeader);
+            refuse(res, r.status(), r.error(), r.message());
             return;
         }
         String origin = req.getHeader("Origin");

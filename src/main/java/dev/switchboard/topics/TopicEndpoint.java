@@ -47,13 +47,13 @@ public class TopicEndpoint implements EndpointLifecycle.Handler {
     }
 
     /** Text arrives in parts, assembled and checked by the guard before anything is parsed (as on /ws/chat). */
-    @OnMessage(maxMessageSize = 64 * 1024)
+    @OnMessage(maxMessageSize = dev.switchboard.config.Settings.DEFAULT_MAX_FRAME_BYTES)
     public void message(Session session, String part, boolean last) {
         lifecycle.text(session, part, last, this);
     }
 
     /** Subscribers only receive binary events; a binary frame from one is refused like any unexpected frame. */
-    @OnMessage(maxMessageSize = 1024 * 1024)
+    @OnMessage(maxMessageSize = dev.switchboard.config.Settings.DEFAULT_MAX_BINARY_BYTES)
     public void binary(Session session, ByteBuffer data) {
         lifecycle.binary(session, data, this);
     }

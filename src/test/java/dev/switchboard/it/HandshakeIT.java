@@ -1,11 +1,17 @@
 package dev.switchboard.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.RawHttp;
 import dev.switchboard.testing.WsClient;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -30,6 +36,66 @@ class HandshakeIT {
         RawHttp.Response r = RawHttp.request(Deployments.httpPort(), "GET", CHAT, Map.of());
         assertEquals(426, r.status());
         assertEquals("websocket", r.headers().get("upgrade"));
+    }
+
+    /** An upgrade request with exactly these handshake headers (null: left out), a valid token and the allowed Origin. */
+    private static RawHttp.Response upgradeWith(String version, String key) throws Exception {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Upgrade", "websocket");
+        headers.put("Connection", "Upgrade");
+        headers.put("Origin", "https://chat.example.com");
+        if (version != null) {
+            headers.put("Sec-WebSocket-Version", version);
+        }
+        if (key != null) {
+            headers.put("Sec-WebSocket-Key", key);
+        }
+        return RawHttp.request(Deployments.httpPort(), "GET", CHAT + "?token=" + SessionApi.token(SessionApi.unique("hs")), headers);
+    }
+
+    private static String base64Of(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return Base64.getEncoder().encodeToString(b);
+    }
+
+    @Test
+    void keyThatIsNotTheBase64Of16BytesIs400AndNotUpgraded() throws Exception {
+        // without the filter's check both containers upgraded the malformed ones (101) and answered a missing one 404
+        for (String key : new String[] {"abc", base64Of(15), base64Of(17), base64Of(16).substring(0, 22), null}) {
+            RawHttp.Response r = upgradeWith("13", key);
+            assertEquals(400, r.status(), "key " + key);
+            assertFalse(r.headers().containsKey("sec-websocket-accept"), "key " + key);
+            assertFalse("websocket".equalsIgnoreCase(r.headers().get("upgrade")), "key " + key);
+        }
+    }
+
+    @Test
+    void versionOtherThan13Is426Naming13() throws Exception {
+        // without the filter's check WildFly's Undertow upgraded 7 and 8 (101) and answered others 404; Tyrus answered 426
+        for (String version : new String[] {"8", "7", "12", "14", null}) {
+            RawHttp.Response r = upgradeWith(version, base64Of(16));
+            assertEquals(426, r.status(), "version " + version);
+            assertEquals("13", r.headers().get("sec-websocket-version"), "version " + version);
+            assertFalse(r.headers().containsKey("sec-websocket-accept"), "version " + version);
+        }
+    }
+
+    @Test
+    void malformedHandshakeIsAnsweredBeforeOriginAndIdentity() throws Exception {
+        Map<String, String> foreignNoToken = Map.of("Origin", "https://evil.example", "Sec-WebSocket-Key", "abc");
+        assertEquals(400, RawHttp.upgrade(Deployments.httpPort(), CHAT, foreignNoToken).status());
+        assertEquals(426, RawHttp.upgrade(Deployments.httpPort(), CHAT, Map.of("Sec-WebSocket-Version", "8")).status());
+    }
+
+    @Test
+    void wellFormedVersion13HandshakeIsUpgradedWithTheMatchingAccept() throws Exception {
+        String key = base64Of(16);
+        RawHttp.Response r = upgradeWith("13", key);
+        assertEquals(101, r.status());
+        String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
+                .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(accept, r.headers().get("sec-websocket-accept"));
     }
 
     @Test
