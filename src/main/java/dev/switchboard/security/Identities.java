@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * Who a new connection is, from what the handshake established: the container's principal wins
- * (it is what {@link HandshakeFilter} also sets from a token); otherwise a valid token.
+ * (it is what {@link HandshakeFilter} also sets from a token); otherwise a valid token. Both go through
+ * {@link TokenService#verify}, which refuses a guest token whose claim on the name is no longer current.
  */
 @ApplicationScoped
 public class Identities {

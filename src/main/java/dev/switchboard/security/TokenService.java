@@ -14,6 +14,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -22,8 +23,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Issues and checks session tokens: {@code base64url(user ":" expiry) "." base64url(HMAC-SHA256)}.
- * The key is {@code switchboard.token.secret}; when unset, one is generated once and kept in the data
+ * Issues and checks session tokens: {@code base64url(user ":" expiry ":" claim) "." base64url(HMAC-SHA256)}, where
+ * {@code claim} is the guest's claim on the name (see {@link GuestNames}) and empty in a container login's token.
+ * A guest token verifies only while its claim is the name's current one. Tokens of the earlier format
+ * ({@code user ":" expiry}, no claim) are refused: they cannot tell a guest from a login, so their holders sign in
+ * once more. The key is {@code switchboard.token.secret}; when unset, one is generated once and kept in the data
  * directory (so tokens survive a restart), with a warning, since every node of a cluster needs the same.
  */
 @ApplicationScoped
@@ -34,31 +38,55 @@ public class TokenService {
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
     /** User names as PROTOCOL.md allows them. */
     public static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
+    /** Claim ids as {@link GuestNames} draws them (base64url). */
+    private static final Pattern CLAIM = Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
     private byte[] key;
     private Duration ttl;
     private Clock clock;
+    private GuestNames guests;
 
     protected TokenService() {} // for CDI proxies
 
     @Inject
-    public TokenService(Settings settings) {
-        this(secret(settings), settings.tokenTtl(), Clock.systemUTC());
+    public TokenService(Settings settings, GuestNames guests) {
+        this(secret(settings), settings.tokenTtl(), Clock.systemUTC(), guests);
     }
 
+    /** Without guest names: login tokens only, every guest token is refused. */
     public TokenService(byte[] key, Duration ttl, Clock clock) {
+        this(key, ttl, clock, null);
+    }
+
+    public TokenService(byte[] key, Duration ttl, Clock clock, GuestNames guests) {
         this.key = key.clone();
         this.ttl = ttl;
         this.clock = clock;
+        this.guests = guests;
     }
 
+    /** When a token issued now expires (whole seconds). */
+    public Instant expiry() {
+        return clock.instant().plus(ttl).truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /** A container login's token (no claim): the container vouched for the name. */
     public Token issue(String user) {
-        Instant expires = clock.instant().plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        String payload = B64.encodeToString((user + ":" + expires.getEpochSecond()).getBytes(StandardCharsets.UTF_8));
-        return new Token(user, expires, payload + "." + B64.encodeToString(sign(payload)));
+        return issue(user, null, expiry());
     }
 
-    /** The token if its signature is right, its user name valid and it has not expired. */
+    /** A guest's token under {@code claim} (null: a login token), good until {@code expires} (whole seconds). */
+    public Token issue(String user, String claim, Instant expires) {
+        Instant until = expires.truncatedTo(ChronoUnit.SECONDS);
+        String body = user + ":" + until.getEpochSecond() + ":" + (claim == null ? "" : claim);
+        String payload = B64.encodeToString(body.getBytes(StandardCharsets.UTF_8));
+        return new Token(user, claim, until, payload + "." + B64.encodeToString(sign(payload)));
+    }
+
+    /**
+     * The token if its signature is right, its user name valid, it has not expired and, for a guest, its claim
+     * is still the name's current one.
+     */
     public Optional<Token> verify(String value) {
         if (value == null || value.length() > 512) {
             return Optional.empty();
@@ -73,14 +101,20 @@ public class TokenService {
             if (!MessageDigest.isEqual(given, sign(payload))) {
                 return Optional.empty();
             }
-            String body = new String(B64D.decode(payload), StandardCharsets.UTF_8);
-            int colon = body.lastIndexOf(':');
-            String user = body.substring(0, Math.max(colon, 0));
-            Instant expires = Instant.ofEpochSecond(Long.parseLong(body.substring(colon + 1)));
+            String[] fields = new String(B64D.decode(payload), StandardCharsets.UTF_8).split(":", -1);
+            if (fields.length != 3) { // the earlier format: no claim
+                return Optional.empty();
+            }
+            String user = fields[0];
+            Instant expires = Instant.ofEpochSecond(Long.parseLong(fields[1]));
+            String claim = fields[2].isEmpty() ? null : fields[2];
             if (!USER_NAME.matcher(user).matches() || !clock.instant().isBefore(expires)) {
                 return Optional.empty();
             }
-            return Optional.of(new Token(user, expires, value));
+            if (claim != null && (!CLAIM.matcher(claim).matches() || guests == null || !guests.holds(user, claim))) {
+                return Optional.empty();
+            }
+            return Optional.of(new Token(user, claim, expires, value));
         } catch (IllegalArgumentException e) { // bad base64 or number
             return Optional.empty();
         }

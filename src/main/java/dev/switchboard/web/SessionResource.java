@@ -4,8 +4,10 @@ import dev.switchboard.chat.UserDirectory;
 import dev.switchboard.config.Settings;
 import dev.switchboard.security.Credentials;
 import dev.switchboard.security.GuestNames;
+import dev.switchboard.security.GuestSessions;
 import dev.switchboard.security.Token;
 import dev.switchboard.security.TokenService;
+import dev.switchboard.socket.ConnectionRegistry;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -14,6 +16,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.websocket.CloseReason;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -26,13 +29,15 @@ import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
  * {@code /api/session}: sign in (a signed token, also set as an HttpOnly SameSite=Strict cookie), ask
  * who you are, sign out. A container login wins over the name asked for; guest names are allowed only
- * in guest mode and are held by the first token that claims them.
+ * in guest mode, and a guest's token is good only while its claim on the name is current (see
+ * {@link GuestSessions}): signing out ends the claim.
  */
 @Path("session")
 @RequestScoped
@@ -40,12 +45,17 @@ import java.util.logging.Logger;
 public class SessionResource {
 
     private static final Logger LOG = Logger.getLogger(SessionResource.class.getName());
+    /** Closes a guest's open connections on this node when it signs out (1008, as for an expired token). */
+    static final CloseReason SIGNED_OUT = new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "signed out");
 
     @Inject
     TokenService tokens;
 
     @Inject
-    GuestNames guests;
+    GuestSessions guests;
+
+    @Inject
+    ConnectionRegistry connections;
 
     @Inject
     UserDirectory users;
@@ -58,9 +68,9 @@ public class SessionResource {
 
     @POST
     public Response signIn(String body, @CookieParam(Credentials.COOKIE) String current) {
-        String user;
+        Token token;
         if (request.getUserPrincipal() != null) {
-            user = request.getUserPrincipal().getName();
+            token = tokens.issue(request.getUserPrincipal().getName());
         } else if (!settings.guestsAllowed()) {
             return error(Response.Status.UNAUTHORIZED, "unauthorized", "guest mode is off: sign in with the server first");
         } else {
@@ -68,13 +78,18 @@ public class SessionResource {
             if (name.isEmpty() || !TokenService.USER_NAME.matcher(name.get()).matches()) {
                 return error(Response.Status.BAD_REQUEST, "bad_request", "name must match [A-Za-z0-9_.-]{1,32}");
             }
-            user = name.get();
+            GuestSessions.Outcome outcome = guests.signIn(name.get(), tokens.verify(current));
+            Response refused = switch (outcome.status()) {
+                case SIGNED_IN -> null;
+                case TAKEN -> error(Response.Status.CONFLICT, "conflict", outcome.reason());
+                case UNAVAILABLE -> unavailable(outcome.reason() + ": try again shortly");
+            };
+            if (refused != null) {
+                return refused;
+            }
+            token = outcome.token();
         }
-        Token token = tokens.issue(user);
-        if (request.getUserPrincipal() == null
-                && !guests.claim(user, token.expires(), tokens.verify(current).orElse(null))) {
-            return error(Response.Status.CONFLICT, "conflict", "the name " + user + " is in use");
-        }
+        String user = token.user();
         users.remember(user);
         LOG.fine(() -> "session for " + user + " until " + token.expires());
         JsonObject out = Json.createObjectBuilder().add("user", user).add("token", token.value())
@@ -95,9 +110,22 @@ public class SessionResource {
                 .orElseGet(() -> error(Response.Status.UNAUTHORIZED, "unauthorized", "no session"));
     }
 
+    /**
+     * Signs out: a guest's claim ends (its tokens are refused from now on, its name is free) and its open connections
+     * on this node are closed, so they do not follow the inbox of the name's next holder.
+     */
     @DELETE
     public Response signOut(@CookieParam(Credentials.COOKIE) String current) {
-        tokens.verify(current).ifPresent(t -> guests.release(t.user()));
+        Optional<Token> token = tokens.verify(current).filter(Token::guest);
+        if (token.isPresent()) {
+            try {
+                guests.signOut(token.get());
+            } catch (GuestNames.Unavailable e) { // the claim stays, and the cookie: the caller may try again
+                LOG.warning(() -> "sign-out of " + token.get().user() + " failed: " + e.getMessage());
+                return unavailable("could not sign out: try again shortly");
+            }
+            List.copyOf(connections.ofUser(token.get().user())).forEach(c -> c.close(SIGNED_OUT));
+        }
         return Response.noContent().header("Set-Cookie", cookie("", 0)).build();
     }
 
@@ -119,6 +147,13 @@ public class SessionResource {
         } catch (JsonException | IllegalStateException e) {
             return Optional.empty();
         }
+    }
+
+    /** 503 with {@code Retry-After: 1}: nothing was changed, asking again may work. */
+    private static Response unavailable(String message) {
+        return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON).header("Retry-After", "1")
+                .entity(Json.createObjectBuilder().add("error", "unavailable").add("message", message).build().toString())
+                .build();
     }
 
     static Response error(Response.Status status, String code, String message) {

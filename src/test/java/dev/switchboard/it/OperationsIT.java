@@ -120,7 +120,8 @@ class OperationsIT {
         boolean deployed = true;
         try {
             URI ws = URI.create("ws://127.0.0.1:" + Deployments.httpPort() + "/switchboard-second/ws/chat?token="
-                    + SessionApi.token(SessionApi.unique("redeploy")));
+                    + SessionApi.token(URI.create("http://127.0.0.1:" + Deployments.httpPort() + "/switchboard-second/api/session"),
+                            SessionApi.unique("redeploy")));
             try (WsClient a = WsClient.connect(ws); WsClient b = WsClient.connect(ws)) {
                 a.expect("welcome");
                 b.expect("welcome");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.testing.RawHttp;
 import dev.switchboard.testing.WsClient;
 import jakarta.json.JsonObject;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.stream.Stream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import org.jboss.arquillian.container.test.api.ContainerController;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -23,13 +25,15 @@ import org.jboss.arquillian.container.test.api.TargetsContainer;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * History survives a real server restart: messages are stored, the WildFly JVM is shut down and a new
  * one started on the same base directory (the "restart" container of arquillian.xml), and a client
- * joining with {@code since} gets them back with their seqs.
+ * joining with {@code since} gets them back with their seqs. Guest names survive it too: their claims
+ * are in the same database.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -63,6 +67,21 @@ class RestartIT {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r::body);
         return SessionApi.json(r.body()).getString("token");
+    }
+
+    /** {@code /api/session} with the token as the {@code sb_token} cookie (null: none), as the pages call it. */
+    private static HttpResponse<String> session(String method, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base("http", "/api/session")).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Cookie", "sb_token=" + token);
+        }
+        return SessionApi.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String named(String name) {
+        return "{\"name\":\"" + name + "\"}";
     }
 
     private static WsClient connect(String token) {
@@ -301,6 +320,74 @@ class RestartIT {
                         .selectByValue("zh-CN");
                 browser.awaitText("#messages .gap", "部分消息无法恢复。");
                 assertEquals(1, page.gapNotices().size());
+            }
+        } finally {
+            try {
+                deployer.undeploy(CONTAINER);
+            } finally {
+                controller.stop(CONTAINER);
+            }
+        }
+    }
+
+    @Test
+    void aGuestNameStaysWithItsHolderAcrossTheRestart() throws Exception {
+        String dana = SessionApi.unique("dana");
+        controller.start(CONTAINER);
+        try {
+            deployer.deploy(CONTAINER);
+            String danaToken = token(dana);
+
+            controller.stop(CONTAINER);
+            controller.start(CONTAINER);
+
+            HttpResponse<String> second = session("POST", named(dana), null);
+            assertEquals(409, second.statusCode(), second::body);
+            assertEquals("conflict", SessionApi.json(second.body()).getString("error"));
+            assertEquals(101, RawHttp.upgrade(PORT, "/switchboard/ws/chat?token=" + danaToken, Map.of()).status(),
+                    "the holder's token still opens a WebSocket");
+            try (WsClient d = connect(danaToken)) {
+                d.join(SessionApi.unique("after"));
+            }
+            HttpResponse<String> who = session("GET", null, danaToken);
+            assertEquals(200, who.statusCode(), who::body);
+            assertEquals(dana, SessionApi.json(who.body()).getString("user"));
+            HttpResponse<String> renewed = session("POST", named(dana), danaToken);
+            assertEquals(200, renewed.statusCode(), "the holder renews with its cookie: " + renewed.body());
+        } finally {
+            try {
+                deployer.undeploy(CONTAINER);
+            } finally {
+                controller.stop(CONTAINER);
+            }
+        }
+    }
+
+    @Test
+    @Disabled("needs SqlHistoryStore.reset, written on another branch: until then a new claim of a name with an inbox answers 503")
+    void theNextHolderOfASignedOutNameStartsWithAnEmptyInboxAfterTheRestart() throws Exception {
+        String erin = SessionApi.unique("erin");
+        String frank = SessionApi.unique("frank");
+        controller.start(CONTAINER);
+        try {
+            deployer.deploy(CONTAINER);
+            String erinToken = token(erin);
+            try (WsClient f = connect(token(frank))) {
+                f.send("{\"type\":\"direct\",\"to\":\"" + erin + "\",\"text\":\"for erin only\",\"id\":\"d-1\"}");
+                assertEquals(1, f.until("ack").getInt("seq"));
+            }
+
+            controller.stop(CONTAINER);
+            controller.start(CONTAINER);
+
+            assertEquals(204, session("DELETE", null, erinToken).statusCode());
+            assertEquals(401, session("GET", null, erinToken).statusCode(), "a signed-out token is refused at once");
+            assertEquals(401, RawHttp.upgrade(PORT, "/switchboard/ws/chat?token=" + erinToken, Map.of()).status());
+            String nextErin = token(erin);
+            try (WsClient e = connect(nextErin)) {
+                e.send("{\"type\":\"join\",\"room\":\"@me\",\"since\":0}");
+                JsonObject joined = e.until("joined");
+                assertEquals(0, joined.getInt("seq"), "the previous erin's messages are not the next one's");
             }
         } finally {
             try {

@@ -4,6 +4,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.StringReader;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,14 +19,26 @@ public final class SessionApi {
     private SessionApi() {}
 
     public static HttpResponse<String> post(String body) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(Deployments.http("/api/session")).timeout(Duration.ofSeconds(10))
+        return post(Deployments.http("/api/session"), body);
+    }
+
+    private static HttpResponse<String> post(URI session, String body) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(session).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     /** A fresh guest session; returns its token. */
     public static String token(String name) throws IOException, InterruptedException {
-        HttpResponse<String> r = post("{\"name\":\"" + name + "\"}");
+        return token(Deployments.http("/api/session"), name);
+    }
+
+    /**
+     * A fresh guest session at the given {@code /api/session} (another deployment's: a guest's claim is kept in the
+     * history database of the deployment that granted it, so its token is good there); returns its token.
+     */
+    public static String token(URI session, String name) throws IOException, InterruptedException {
+        HttpResponse<String> r = post(session, "{\"name\":\"" + name + "\"}");
         if (r.statusCode() != 200) {
             throw new AssertionError("sign-in as " + name + " failed: " + r.statusCode() + " " + r.body());
         }
