@@ -8,6 +8,7 @@ import dev.switchboard.config.Settings;
 import dev.switchboard.delivery.HistoryDatabase;
 import dev.switchboard.delivery.HistoryStore;
 import dev.switchboard.delivery.InMemoryHistoryStore;
+import dev.switchboard.delivery.Position;
 import dev.switchboard.delivery.SqlHistoryStore;
 import dev.switchboard.testing.TestServer;
 import dev.switchboard.testing.WsClient;
@@ -111,11 +112,11 @@ class DeliveryTest {
         List<Joiner> joiners = new ArrayList<>();
         int during = 0;
         for (int j = 0; j < 40 && (j < 4 || sending.get()); j++) {
-            long latest = server.history.latest("race");
+            Position head = server.history.head("race");
+            long latest = head.seq();
             long since = j % 5 == 0 ? 0 : Math.max(0, latest - j);
             WsClient bob = as("bob" + j);
-            bob.send("{\"type\":\"join\",\"room\":\"race\",\"since\":" + since + ",\"epoch\":\""
-                    + server.history.head("race").epoch() + "\"}");
+            bob.send("{\"type\":\"join\",\"room\":\"race\",\"since\":" + since + ",\"epoch\":\"" + head.epoch() + "\"}");
             joiners.add(new Joiner(bob, since));
             if (latest > 0 && sending.get()) {
                 during++;
@@ -200,7 +201,7 @@ class DeliveryTest {
             alice.send(send("keep", "k" + i, "k-" + i));
             assertEquals(i, alice.until("ack").getInt("seq"));
         }
-        String epoch = server.history.head("keep").epoch();
+        String epoch = first.head("keep").epoch();
         alice.close();
         server.close();
         first.close();

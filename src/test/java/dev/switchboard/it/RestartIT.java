@@ -25,7 +25,6 @@ import org.jboss.arquillian.container.test.api.TargetsContainer;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -364,7 +363,6 @@ class RestartIT {
     }
 
     @Test
-    @Disabled("needs SqlHistoryStore.reset, written on another branch: until then a new claim of a name with an inbox answers 503")
     void theNextHolderOfASignedOutNameStartsWithAnEmptyInboxAfterTheRestart() throws Exception {
         String erin = SessionApi.unique("erin");
         String frank = SessionApi.unique("frank");
