@@ -12,6 +12,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.stream.Stream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -105,6 +109,44 @@ class RestartIT {
         return SessionApi.json(r.body()).getJsonNumber("seq").longValue();
     }
 
+    /** What a test does on the restart server, which may stop and start it ({@link #restart}). */
+    private interface Scenario {
+        void run() throws Exception;
+    }
+
+    /** Starts the restart server with the WAR, runs the scenario, and undeploys and stops it whatever happened. */
+    private void onTheRestartServer(Scenario scenario) throws Exception {
+        controller.start(CONTAINER);
+        try {
+            deployer.deploy(CONTAINER);
+            scenario.run();
+        } finally {
+            try {
+                deployer.undeploy(CONTAINER);
+            } finally {
+                controller.stop(CONTAINER);
+            }
+        }
+    }
+
+    /** A real restart: the JVM exits cleanly, and a new one deploys the WAR it had. */
+    private void restart() {
+        restart();
+    }
+
+    /**
+     * Deletes the restart server's history while it is stopped, keeping its guest claims: every stream starts over,
+     * with a new epoch, as after restoring a database without its history.
+     */
+    private static void loseTheHistory() throws SQLException {
+        Path db = Path.of(System.getProperty("it.restart.base.dir"), "data", "switchboard", "history");
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + db.toAbsolutePath() + ";IFEXISTS=TRUE", "", "");
+                Statement st = c.createStatement()) {
+            assertTrue(st.executeUpdate("DELETE FROM sb_stream") > 0, "streams were stored before");
+            st.executeUpdate("DELETE FROM sb_message");
+        }
+    }
+
     /** The history files of the restart server: deleting them while it is stopped replaces its database. */
     private static void replaceTheDatabase() throws IOException {
         Path dir = Path.of(System.getProperty("it.restart.base.dir"), "data", "switchboard");
@@ -124,9 +166,7 @@ class RestartIT {
     void cursorsOfRoomsAndTopicsAcrossARestartAndAReplacedDatabase() throws Exception {
         String room = SessionApi.unique("epoch");
         String topic = "restart." + SessionApi.unique("t");
-        controller.start(CONTAINER);
-        try {
-            deployer.deploy(CONTAINER);
+        onTheRestartServer(() -> {
             String token = token(SessionApi.unique("dana"));
             String roomEpoch;
             String topicEpoch;
@@ -144,8 +184,7 @@ class RestartIT {
                 }
             }
 
-            controller.stop(CONTAINER);
-            controller.start(CONTAINER); // the same database
+            restart(); // the same database
 
             try (WsClient chat = connect(token); WsClient t = topics(token)) {
                 chat.send("{\"type\":\"join\",\"room\":\"" + room + "\",\"since\":2,\"epoch\":\"" + roomEpoch + "\"}");
@@ -191,13 +230,7 @@ class RestartIT {
                     assertEquals(i, t.expect("event").getInt("seq"));
                 }
             }
-        } finally {
-            try {
-                deployer.undeploy(CONTAINER);
-            } finally {
-                controller.stop(CONTAINER);
-            }
-        }
+        });
     }
 
     @Test
@@ -205,9 +238,7 @@ class RestartIT {
         String room = SessionApi.unique("survive");
         String alice = SessionApi.unique("alice");
         String bob = SessionApi.unique("bob");
-        controller.start(CONTAINER);
-        try {
-            deployer.deploy(CONTAINER);
+        onTheRestartServer(() -> {
             String aliceToken = token(alice);
             token(bob); // bob exists, so a direct message to him is stored
             String epoch;
@@ -221,8 +252,7 @@ class RestartIT {
                 assertEquals(1, a.until("ack").getInt("seq"));
             }
 
-            controller.stop(CONTAINER); // a clean shutdown: the JVM exits
-            controller.start(CONTAINER); // a new JVM; the server deploys the WAR it had
+            restart(); // a new JVM; the server deploys the WAR it had
 
             try (WsClient b = connect(token(SessionApi.unique("carol")))) {
                 b.send("{\"type\":\"join\",\"room\":\"" + room + "\",\"since\":1,\"epoch\":\"" + epoch + "\"}");
@@ -246,32 +276,22 @@ class RestartIT {
                 assertEquals(1, a.until("joined").getInt("seq"));
                 assertEquals("see you after the restart", a.until("direct").getString("text"));
             }
-        } finally {
-            try {
-                deployer.undeploy(CONTAINER);
-            } finally {
-                controller.stop(CONTAINER);
-            }
-        }
+        });
     }
 
     /**
-     * The chat page in Chromium across a server restart on a replaced database: the room's history starts over
+     * The chat page in Chromium across a server restart after which the history is gone (its rows deleted while the
+     * server was down, the guest claims kept so the page's session stays valid): the room's history starts over
      * (another epoch, seqs from 1 again). The page shows "some messages could not be recovered" once in that room,
      * then every new message in order, those whose seq it had already passed in the old history included.
-     * (A restart on the same database is not checked from the page: this server still gives every stream a new
-     * epoch at each start.)
      */
     @Test
     void thePageShowsOneGapAndEveryNewMessageAfterTheDatabaseIsReplaced() throws Exception {
         String room = SessionApi.unique("replaced");
         String dana = SessionApi.unique("dana");
         String ed = SessionApi.unique("ed");
-        java.nio.file.Path data = java.nio.file.Path.of(System.getProperty("it.restart.base.dir"), "data", "switchboard");
         Duration back = Duration.ofSeconds(90); // a WildFly start, then the page's backoff (at most 15 s)
-        controller.start(CONTAINER);
-        try {
-            deployer.deploy(CONTAINER);
+        onTheRestartServer(() -> {
             String edToken = token(ed);
             try (dev.switchboard.it.pages.Browser browser = dev.switchboard.it.pages.Browser.open()) {
                 var page = new dev.switchboard.it.pages.ChatPage(browser).open(base("http", "/")).signIn(dana).join(room);
@@ -288,15 +308,8 @@ class RestartIT {
 
                 controller.stop(CONTAINER);
                 browser.awaitAttribute("#status", "data-state", "reconnecting");
-                int deleted = 0;
-                try (var files = java.nio.file.Files.newDirectoryStream(data, "history*.db")) {
-                    for (java.nio.file.Path f : files) {
-                        java.nio.file.Files.delete(f);
-                        deleted++;
-                    }
-                }
-                assertTrue(deleted > 0, "no history database in " + data);
-                controller.start(CONTAINER); // a new, empty database: every stream starts over
+                loseTheHistory();
+                controller.start(CONTAINER); // every stream's history starts over
 
                 java.util.List<String> after = new java.util.ArrayList<>();
                 try (WsClient e = connect(edToken)) { // same token secret: tokens outlive the restart
@@ -320,25 +333,16 @@ class RestartIT {
                 browser.awaitText("#messages .gap", "部分消息无法恢复。");
                 assertEquals(1, page.gapNotices().size());
             }
-        } finally {
-            try {
-                deployer.undeploy(CONTAINER);
-            } finally {
-                controller.stop(CONTAINER);
-            }
-        }
+        });
     }
 
     @Test
     void aGuestNameStaysWithItsHolderAcrossTheRestart() throws Exception {
         String dana = SessionApi.unique("dana");
-        controller.start(CONTAINER);
-        try {
-            deployer.deploy(CONTAINER);
+        onTheRestartServer(() -> {
             String danaToken = token(dana);
 
-            controller.stop(CONTAINER);
-            controller.start(CONTAINER);
+            restart();
 
             HttpResponse<String> second = session("POST", named(dana), null);
             assertEquals(409, second.statusCode(), second::body);
@@ -353,30 +357,21 @@ class RestartIT {
             assertEquals(dana, SessionApi.json(who.body()).getString("user"));
             HttpResponse<String> renewed = session("POST", named(dana), danaToken);
             assertEquals(200, renewed.statusCode(), "the holder renews with its cookie: " + renewed.body());
-        } finally {
-            try {
-                deployer.undeploy(CONTAINER);
-            } finally {
-                controller.stop(CONTAINER);
-            }
-        }
+        });
     }
 
     @Test
     void theNextHolderOfASignedOutNameStartsWithAnEmptyInboxAfterTheRestart() throws Exception {
         String erin = SessionApi.unique("erin");
         String frank = SessionApi.unique("frank");
-        controller.start(CONTAINER);
-        try {
-            deployer.deploy(CONTAINER);
+        onTheRestartServer(() -> {
             String erinToken = token(erin);
             try (WsClient f = connect(token(frank))) {
                 f.send("{\"type\":\"direct\",\"to\":\"" + erin + "\",\"text\":\"for erin only\",\"id\":\"d-1\"}");
                 assertEquals(1, f.until("ack").getInt("seq"));
             }
 
-            controller.stop(CONTAINER);
-            controller.start(CONTAINER);
+            restart();
 
             assertEquals(204, session("DELETE", null, erinToken).statusCode());
             assertEquals(401, session("GET", null, erinToken).statusCode(), "a signed-out token is refused at once");
@@ -387,12 +382,6 @@ class RestartIT {
                 JsonObject joined = e.until("joined");
                 assertEquals(0, joined.getInt("seq"), "the previous erin's messages are not the next one's");
             }
-        } finally {
-            try {
-                deployer.undeploy(CONTAINER);
-            } finally {
-                controller.stop(CONTAINER);
-            }
-        }
+        });
     }
 }
