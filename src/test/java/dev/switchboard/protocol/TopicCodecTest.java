@@ -29,10 +29,19 @@ class TopicCodecTest {
     @ValueSource(strings = {"", "[]", "{", "{\"type\":1}", "{\"type\":\"subscribe\"}", "{\"type\":\"subscribe\",\"topic\":3}",
         "{\"type\":\"subscribe\",\"topic\":\"a\",\"since\":-1}", "{\"type\":\"subscribe\",\"topic\":\"a\",\"since\":1.5}",
         "{\"type\":\"subscribe\",\"topic\":\"a\",\"since\":\"1\"}",
-        "{\"type\":\"subscribe\",\"topic\":\"a\",\"since\":99999999999999999999999}"})
+        "{\"type\":\"subscribe\",\"topic\":\"a\",\"since\":99999999999999999999999}",
+        "{\"type\":\"subscribe\",\"topic\":\"a\",\"id\":5}", "{\"type\":\"unsubscribe\",\"topic\":\"a\",\"id\":[]}",
+        "{\"type\":\"subscribe\",\"topic\":\"a\",\"since\":1,\"epoch\":3}", "{\"type\":\"subscribe\",\"topic\":\"a\",\"since\":1,\"epoch\":\"\"}"})
     void badFramesAreBadRequests(String frame) {
         ClientMessage.Invalid m = assertInstanceOf(ClientMessage.Invalid.class, TopicCodec.read(frame));
         assertEquals(ErrorCode.BAD_REQUEST, m.code());
+    }
+
+    /** Both codecs take the same steps, so the same bad field gets the same answer on both endpoints. */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"type\":\"ping\",\"id\":5}", "{\"type\":1}", "{\"id\":\"x\"}", "[1]", "{\"type\":\"nope\",\"id\":\"q\"}"})
+    void bothCodecsAgreeOnBadInput(String frame) {
+        assertEquals(MessageCodec.read(frame), TopicCodec.read(frame));
     }
 
     @Test
