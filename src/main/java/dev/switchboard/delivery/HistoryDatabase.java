@@ -33,12 +33,29 @@ public final class HistoryDatabase implements AutoCloseable {
         Connection connect() throws SQLException;
     }
 
+    /**
+     * The application's database, shared by its users (the history store, guest claims): one pool per deployment,
+     * closed when the last user closes it. Two pools on one embedded file closed at different moments left H2
+     * files that no longer opened (MVStore "Double mark") after a server stopped.
+     */
+    private static HistoryDatabase shared;
+    private static int users;
+
     private final Connector connector;
     private final JdbcConnectionPool pool;
 
     private HistoryDatabase(Connector connector, JdbcConnectionPool pool) {
         this.connector = connector;
         this.pool = pool;
+    }
+
+    /** The deployment's database from the settings, opened by its first user; each user {@link #close}s it once. */
+    public static synchronized HistoryDatabase open(Settings settings) {
+        if (shared == null) {
+            shared = openNew(settings);
+        }
+        users++;
+        return shared;
     }
 
     /** A connection (auto-commit on, as the source hands it out); the caller closes it. */
@@ -73,7 +90,7 @@ public final class HistoryDatabase implements AutoCloseable {
         }
     }
 
-    public static HistoryDatabase open(Settings settings) {
+    private static HistoryDatabase openNew(Settings settings) {
         Optional<String> jndi = settings.raw(Settings.DB_DATASOURCE);
         if (jndi.isPresent()) {
             try {
@@ -120,8 +137,17 @@ public final class HistoryDatabase implements AutoCloseable {
         }
     }
 
+    /** Closes the database once its last user does (one opened on its own, at once). */
     @Override
     public void close() {
+        synchronized (HistoryDatabase.class) {
+            if (this == shared) {
+                if (--users > 0) {
+                    return;
+                }
+                shared = null;
+            }
+        }
         if (pool != null) {
             pool.dispose();
         }
