@@ -38,6 +38,7 @@ final class GroupCommitQueue {
     /** Changes waiting at most: 50 transactions, a few seconds of the writer's work at the measured rates. */
     static final int MAX_QUEUED = 50 * MAX_BATCH;
 
+    /** Bounded by {@link #MAX_QUEUED} through the counter below: an append beyond it fails at once. */
     private final ConcurrentLinkedQueue<QueuedChange> queue = new ConcurrentLinkedQueue<>();
     /** The queue's size (ConcurrentLinkedQueue counts by walking it). */
     private final AtomicInteger queued = new AtomicInteger();

@@ -36,6 +36,7 @@ final class SendQueue {
     private final Wire wire;
     private final long maxQueuedBytes;
 
+    /** Bounded in bytes ({@code maxQueuedBytes}): a frame that does not fit closes with 4008 or drops by policy. */
     private final ConcurrentLinkedQueue<Slot> queue = new ConcurrentLinkedQueue<>();
     private final Object lossy = new Object();
     private final Map<String, Slot> newest = new HashMap<>(); // LATEST_VALUE key → its queued slot; under lossy
