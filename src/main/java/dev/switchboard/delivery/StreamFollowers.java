@@ -143,27 +143,30 @@ public class StreamFollowers {
     }
 
     /**
-     * A stream this node follows: its local followers, and the node's cursor in it ({@code last}: the highest seq
-     * delivered here, -1 before the first is known), guarded by itself.
+     * A stream this node follows: its local followers, and the node's cursor in it, guarded by itself. {@code last} is
+     * the highest seq that arrived here live (-1 before the first); {@code floor} the lowest seq up to which a join
+     * of this node read the store, so a gap before the first live frame is found too. Only live frames move
+     * {@code last}: a join may read past a frame whose publish is still on its way to followers that joined earlier.
      */
     private final class FollowedStream implements FanOut.Receiver {
         final String name;
         final Map<String, Follower> followers = new ConcurrentHashMap<>();
         String epoch;
         long last = -1;
+        long floor = Long.MAX_VALUE;
 
         FollowedStream(String name) {
             this.name = name;
         }
 
-        /**
-         * A join read the stream: the first one tells the node where it stands (a frame at or below that seq is
-         * delivered to that joiner by its replay, and to no one else yet); a new epoch starts the cursor over.
-         */
+        /** A join read the stream up to {@code replay.latest()}; a new epoch starts the cursor over. */
         synchronized void joined(Replay replay) {
-            if (last < 0 || !replay.epoch().equals(epoch)) {
+            if (!replay.epoch().equals(epoch)) {
                 epoch = replay.epoch();
-                last = replay.latest();
+                last = -1;
+                floor = replay.latest();
+            } else {
+                floor = Math.min(floor, replay.latest());
             }
         }
 
@@ -173,22 +176,26 @@ public class StreamFollowers {
                 if (last >= 0 && seq <= last) {
                     return; // delivered already (a late or repeated frame)
                 }
-                if (last >= 0 && seq > last + 1) {
-                    fill(seq);
+                long known = last >= 0 ? last : floor;
+                if (known != Long.MAX_VALUE && seq > known + 1) {
+                    fill(known, seq);
                 }
                 last = seq;
             }
             deliver(seq, frame, skipUser);
         }
 
-        /** The frames between {@code last} and {@code seq} never arrived here: read them from the store, deliver them first. */
-        private void fill(long seq) {
-            Replay missed = history.since(name, last, epoch);
+        /**
+         * The frames between {@code from} and {@code seq} never arrived here: read them from the store and deliver them
+         * first (followers drop the seqs they have).
+         */
+        private void fill(long from, long seq) {
+            Replay missed = history.since(name, from, epoch);
             if (!missed.recovered()) {
-                LOG.warning(() -> "stream " + name + ": frames after " + last + " are no longer in the store; delivering on");
+                LOG.warning(() -> "stream " + name + ": frames after " + from + " are no longer in the store; delivering on");
             }
             for (StoredMessage m : missed.messages()) {
-                if (m.seq() > last && m.seq() < seq) {
+                if (m.seq() > from && m.seq() < seq) {
                     deliver(m.seq(), StreamFrames.of(m), null);
                 }
             }

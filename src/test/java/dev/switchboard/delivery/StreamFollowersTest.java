@@ -129,6 +129,34 @@ class StreamFollowersTest {
     }
 
     @Test
+    void aGapBeforeTheFirstLiveFrameIsFilledToo() {
+        store("room", "m1");
+        RecordingWire wire = new RecordingWire();
+        Connection c = new Connection("1", "bob", null, wire, 1 << 20);
+        followers.join("room", c, c::send, 0L, null, 0, StreamFollowersTest::joined);
+        store("room", "m2");
+        StoredMessage third = store("room", "m3");
+        fanOut.arrive("room", 3, StreamFrames.of(third)); // 2 was lost on the way
+        assertEquals(List.of(1L, 2L, 3L), wire.seqs());
+    }
+
+    /** A join may read past a frame still on its way: that frame must still reach those who joined before. */
+    @Test
+    void aFrameALaterJoinReadStillReachesTheEarlierJoiner() {
+        store("room", "m1");
+        RecordingWire early = new RecordingWire();
+        Connection a = new Connection("a", "alice", null, early, 1 << 20);
+        followers.join("room", a, a::send, 0L, null, 0, StreamFollowersTest::joined); // read up to 1
+        StoredMessage second = store("room", "m2"); // stored; its publish not yet arrived
+        RecordingWire late = new RecordingWire();
+        Connection b = new Connection("b", "bob", null, late, 1 << 20);
+        followers.join("room", b, b::send, 0L, null, 0, StreamFollowersTest::joined); // read up to 2
+        fanOut.arrive("room", 2, StreamFrames.of(second));
+        assertEquals(List.of(1L, 2L), early.seqs(), "the earlier joiner gets 2 live");
+        assertEquals(List.of(1L, 2L), late.seqs(), "the later one once, from its replay");
+    }
+
+    @Test
     void theNodeFollowsAStreamWhileItHasLocalFollowers() {
         Connection a = new Connection("a", "alice", null, new RecordingWire(), 1 << 20);
         Connection b = new Connection("b", "bob", null, new RecordingWire(), 1 << 20);
