@@ -71,7 +71,16 @@ public class GuestNames {
         }
     }
 
+    /**
+     * The claim recorded for a name the container authenticated (a real account): it never expires, so no guest can
+     * claim the name (409) and no new guest claim empties that account's inbox.
+     */
+    static final String ACCOUNT = "account";
+    private static final Instant FOREVER = Instant.ofEpochMilli(Long.MAX_VALUE);
+
     private final Map<String, Held> cache = new ConcurrentHashMap<>();
+    /** Account names recorded by this node already: a login on every request must not write every time. */
+    private final Set<String> accounts = ConcurrentHashMap.newKeySet();
     private Settings settings;
     private HistoryDatabase database;
     private boolean ownsDatabase;
@@ -96,8 +105,8 @@ public class GuestNames {
     @PostConstruct
     void open() {
         if (database == null) {
-            // The history store opens the same database; two H2 pools on one URL in one JVM share it.
-            database = HistoryDatabase.open(settings);
+            database = HistoryDatabase.open(settings); // the history store's: one pool per deployment
+
             ownsDatabase = true;
         }
     }
@@ -167,6 +176,41 @@ public class GuestNames {
             } finally {
                 c.setAutoCommit(true); // back to the pool as it came
             }
+        }
+    }
+
+    /**
+     * Records {@code name} as a container account, once per node: from then on it is never free for guests, and a
+     * guest who held it loses it (its tokens are refused). A failure is logged and tried again on the next login.
+     */
+    public void reserveForAccount(String name) {
+        if (accounts.contains(name)) {
+            return;
+        }
+        Instant now = clock.instant();
+        try (Connection c = database.connect()) {
+            c.setAutoCommit(false);
+            try {
+                Held row = select(c, name, true, now);
+                if (row.claim() == null) {
+                    insert(c, name, ACCOUNT, FOREVER);
+                } else if (!ACCOUNT.equals(row.claim())) {
+                    update(c, name, ACCOUNT, FOREVER);
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollback(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+            cache.put(name, new Held(ACCOUNT, FOREVER, now));
+            if (accounts.size() >= MAX_CACHED) {
+                accounts.clear(); // only a saving: a name recorded again is an idempotent write
+            }
+            accounts.add(name);
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "could not record the account " + name + " among the guest names: " + e);
         }
     }
 

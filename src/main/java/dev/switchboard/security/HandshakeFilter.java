@@ -40,6 +40,9 @@ public class HandshakeFilter extends HttpFilter {
     TokenService tokens;
 
     @Inject
+    GuestNames guestNames;
+
+    @Inject
     ConnectionRegistry connections;
 
     private OriginPolicy origins;
@@ -80,6 +83,7 @@ public class HandshakeFilter extends HttpFilter {
             return;
         }
         if (req.getUserPrincipal() != null) {
+            guestNames.reserveForAccount(req.getUserPrincipal().getName()); // once per node: no guest may take it
             if (!overUserCap(req.getUserPrincipal().getName(), req, res)) {
                 HandshakeConfigurator.passOriginCheck(chain, req, res);
             }

@@ -55,6 +55,9 @@ public class SessionResource {
     GuestSessions guests;
 
     @Inject
+    GuestNames names;
+
+    @Inject
     ConnectionRegistry connections;
 
     @Inject
@@ -70,6 +73,7 @@ public class SessionResource {
     public Response signIn(String body, @CookieParam(Credentials.COOKIE) String current) {
         Token token;
         if (request.getUserPrincipal() != null) {
+            names.reserveForAccount(request.getUserPrincipal().getName()); // no guest may take an account's name
             token = tokens.issue(request.getUserPrincipal().getName());
         } else if (!settings.guestsAllowed()) {
             return error(Response.Status.UNAUTHORIZED, "unauthorized", "guest mode is off: sign in with the server first");
@@ -101,6 +105,7 @@ public class SessionResource {
     @GET
     public Response whoAmI(@CookieParam(Credentials.COOKIE) String current) {
         if (request.getUserPrincipal() != null) {
+            names.reserveForAccount(request.getUserPrincipal().getName());
             return Response.ok(Json.createObjectBuilder().add("user", request.getUserPrincipal().getName()).build().toString())
                     .build();
         }

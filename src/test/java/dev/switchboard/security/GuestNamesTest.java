@@ -155,6 +155,25 @@ class GuestNamesTest {
         assertTrue(node.accepts(next), "does not end the newer one");
     }
 
+    /** A name the container authenticated is an account: no guest takes it, now or later, nor empties its inbox. */
+    @Test
+    void anAccountsNameIsNeverAGuests() throws Exception {
+        Node node = new Node(database());
+        Token guest = node.signedIn("dora", null); // a guest held the name before the account logged in
+        direct("dora", "for the account");
+        node.names.reserveForAccount("dora");
+        assertFalse(node.accepts(guest), "the guest's claim ended with the account's login");
+        Token login = node.tokens.issue("dora");
+        assertTrue(node.accepts(login), "the account's own (container) tokens need no claim");
+
+        clock.advance(TTL.multipliedBy(100));
+        Node restarted = new Node(database());
+        assertEquals(GuestSessions.Status.TAKEN, restarted.signIn("dora", null).status(), "never free for guests, even after a restart");
+        assertEquals(1, history.latest("@dora"), "and nothing of the account's inbox was emptied");
+        restarted.names.reserveForAccount("dora"); // idempotent
+        assertEquals(GuestSessions.Status.TAKEN, restarted.signIn("dora", null).status());
+    }
+
     @Test
     void aNameFreeOfHistoryIsNotReset() {
         Node node = new Node(database(), new ResetRefused(history));
