@@ -1,14 +1,18 @@
 package dev.switchboard.cluster;
 
 import dev.switchboard.socket.OutboundFrame;
+import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * Carries each position of a stream to every node that follows it. A node follows a stream while it has local
  * followers ({@link #follow} when the first arrives, {@link #unfollow} when the last leaves) and gets what is
  * published to it through the {@link Receiver} it gave. Calls to {@link #publish} for one stream come in seq order;
  * what a receiver gets may arrive late, twice or with gaps in another implementation, which is why receivers check
- * the order (see {@code delivery.StreamFollowers}). Today one node delivers in memory ({@link LocalFanOut}); a
- * cluster-wide implementation slots in behind this interface.
+ * the order (see {@code delivery.StreamFollowers}). One node delivers in memory ({@link LocalFanOut}); a cluster on
+ * PostgreSQL rings a doorbell and reads the rows ({@link PostgresFanOut}). Another transport (a Jakarta Messaging
+ * topic, Kafka) slots in here: it carries what {@link PostgresFanOut} carries, and the database stays the record that
+ * gaps are filled from.
  */
 public interface FanOut {
 
@@ -34,4 +38,15 @@ public interface FanOut {
 
     /** This node no longer follows the stream. */
     void unfollow(String stream);
+
+    /** What keeps this node from hearing the other nodes, if anything (readiness reports it); one node: nothing. */
+    default Optional<String> trouble() {
+        return Optional.empty();
+    }
+
+    /** Closes the user's connections on every node (a sign-out), with {@code reason}. */
+    void disconnectEverywhere(String user, String reason);
+
+    /** How this node closes a user's connections when asked to (by itself or another node). */
+    void onDisconnect(BiConsumer<String, String> closer);
 }

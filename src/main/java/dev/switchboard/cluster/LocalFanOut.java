@@ -1,17 +1,32 @@
 package dev.switchboard.cluster;
 
 import dev.switchboard.socket.OutboundFrame;
-import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
-/** Fan-out on one node: straight to the stream's receivers, on the publishing thread (receivers only queue, never block). */
-@ApplicationScoped
+/**
+ * Fan-out on one node: straight to the stream's receivers, on the publishing thread (receivers only queue, never
+ * block). The fan-out of a single node, and the local half of a cluster's ({@link PostgresFanOut}); chosen by
+ * {@link ClusterWiring}.
+ */
 public class LocalFanOut implements FanOut {
 
     private final Map<String, Receiver> followed = new ConcurrentHashMap<>();
     /** Prefix follows ({@code #>}): few, so a scan per publish is cheaper than an index. */
     private final Map<String, Receiver> prefixes = new ConcurrentHashMap<>();
+    private volatile BiConsumer<String, String> disconnects = (user, reason) -> {};
+
+    @Override
+    public void disconnectEverywhere(String user, String reason) {
+        disconnects.accept(user, reason);
+    }
+
+    @Override
+    public void onDisconnect(BiConsumer<String, String> closer) {
+        this.disconnects = closer;
+    }
 
     @Override
     public void publish(String stream, long seq, OutboundFrame frame, String skipUser) {
@@ -44,6 +59,24 @@ public class LocalFanOut implements FanOut {
         } else {
             followed.remove(stream);
         }
+    }
+
+    /** Whether anything here receives the stream's frames (a follow of it, or of a prefix of it). */
+    public boolean receives(String stream) {
+        if (followed.containsKey(stream)) {
+            return true;
+        }
+        for (String prefix : prefixes.keySet()) {
+            if (stream.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The streams followed by name (not by prefix), a snapshot. */
+    public List<String> followedStreams() {
+        return List.copyOf(followed.keySet());
     }
 
     /** Streams this node follows (tests, diagnostics). */

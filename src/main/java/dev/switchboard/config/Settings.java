@@ -57,6 +57,9 @@ public final class Settings {
     public static final String CONNECTIONS_PER_USER = "switchboard.limits.connections.user";
     public static final String CONNECTIONS_PER_ADDRESS = "switchboard.limits.connections.address";
     public static final String METRICS_REMOTE = "switchboard.metrics.remote";
+    public static final String CLUSTER = "switchboard.cluster";
+    public static final String CLUSTER_HEARTBEAT = "switchboard.cluster.heartbeat";
+    public static final String CLUSTER_NODE_TIMEOUT = "switchboard.cluster.node-timeout";
 
     /** The default of {@link #MAX_FRAME_BYTES}, also the endpoints' {@code @OnMessage(maxMessageSize)} for text. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
@@ -80,7 +83,8 @@ public final class Settings {
             Map.entry(MAX_BINARY_BYTES, POSITIVE_INTEGER), Map.entry(RATE, POSITIVE_INTEGER),
             Map.entry(RATE_BURST, POSITIVE_INTEGER), Map.entry(IDLE_TIMEOUT, DURATION),
             Map.entry(CONNECTIONS_PER_USER, NON_NEGATIVE_INTEGER), Map.entry(CONNECTIONS_PER_ADDRESS, NON_NEGATIVE_INTEGER),
-            Map.entry(METRICS_REMOTE, BOOLEAN));
+            Map.entry(METRICS_REMOTE, BOOLEAN), Map.entry(CLUSTER, BOOLEAN),
+            Map.entry(CLUSTER_HEARTBEAT, DURATION), Map.entry(CLUSTER_NODE_TIMEOUT, DURATION));
 
     /** The values given, trimmed, blank ones left out. */
     private final Map<String, String> values;
@@ -322,5 +326,23 @@ public final class Settings {
     /** Whether {@code GET /api/metrics} answers callers other than loopback (operators only, if so). */
     public boolean metricsRemote() {
         return flag(METRICS_REMOTE, false);
+    }
+
+    /**
+     * Whether this node joins a cluster on its database: only PostgreSQL can be shared (H2 is embedded), so the
+     * default is "yes on PostgreSQL"; {@code false} keeps a PostgreSQL node on its own.
+     */
+    public boolean clusterWanted() {
+        return flag(CLUSTER, true);
+    }
+
+    /** How often a cluster node renews its lease and pings itself through the doorbell. */
+    public Duration clusterHeartbeat() {
+        return duration(CLUSTER_HEARTBEAT, Duration.ofSeconds(5));
+    }
+
+    /** A node whose lease is older than this is dead: its users leave presence (within this plus one heartbeat). */
+    public Duration clusterNodeTimeout() {
+        return duration(CLUSTER_NODE_TIMEOUT, Duration.ofSeconds(15));
     }
 }

@@ -30,14 +30,16 @@ final class BatchWriter {
     private final HistoryDatabase database;
     private final TailCache cache;
     private final Retention retention;
+    private final CommitAnnouncer announcer;
     private final AtomicLong commits = new AtomicLong();
     /** Kept between batches (auto-commit off); dropped after a failure. */
     private Connection connection;
 
-    BatchWriter(HistoryDatabase database, TailCache cache, Retention retention) {
+    BatchWriter(HistoryDatabase database, TailCache cache, Retention retention, CommitAnnouncer announcer) {
         this.database = database;
         this.cache = cache;
         this.retention = retention;
+        this.announcer = announcer;
     }
 
     /** Transactions committed so far. */
@@ -46,6 +48,14 @@ final class BatchWriter {
     }
 
     void write(List<QueuedChange> batch) {
+        write(batch, false);
+    }
+
+    /**
+     * @param again whether this batch failed once already on a stream's new head row: a node creating the same stream
+     *     at the same moment wins the primary key, and the batch is tried once more, now finding that row to lock
+     */
+    private void write(List<QueuedChange> batch, boolean again) {
         Map<String, List<QueuedChange>> byStream = new LinkedHashMap<>();
         for (QueuedChange change : batch) {
             byStream.computeIfAbsent(change.stream(), k -> new ArrayList<>()).add(change);
@@ -66,6 +76,7 @@ final class BatchWriter {
                 HistoryTables.saveHeads(c, heads);
                 HistoryTables.insert(c, rows);
                 HistoryTables.trim(c, trims); // after the inserts: a batch larger than retention trims its own rows
+                announcer.announce(c, changes(heads, committed));
                 c.commit();
                 commits.incrementAndGet();
                 Metrics.stored(rows.size());
@@ -76,7 +87,9 @@ final class BatchWriter {
         } catch (SQLException | RuntimeException e) {
             dropConnection(); // whatever state it is in, the next batch starts on a fresh one
             cache.invalidate(byStream.keySet());
-            if (batch.size() > 1) {
+            if (!again && HistoryTables.isDuplicateKey(e)) {
+                write(batch, true);
+            } else if (batch.size() > 1) {
                 write(new ArrayList<>(batch.subList(0, batch.size() / 2)));
                 write(new ArrayList<>(batch.subList(batch.size() / 2, batch.size())));
             } else {
@@ -93,6 +106,17 @@ final class BatchWriter {
                 LOG.log(Level.WARNING, "a delivery callback failed", e);
             }
         }
+    }
+
+    /** What the transaction does to each stream it changed (heads saved; {@code committed} per stream). */
+    private static List<CommitAnnouncer.StreamChange> changes(Map<String, Head> heads, Map<String, TailCache.Committed> committed) {
+        List<CommitAnnouncer.StreamChange> changes = new ArrayList<>(committed.size());
+        committed.forEach((stream, done) -> {
+            Head head = heads.get(stream);
+            long first = done.added().isEmpty() ? head.latest() + 1 : done.added().get(0).seq();
+            changes.add(new CommitAnnouncer.StreamChange(stream, head.epoch(), first, head.latest(), head.trimmed()));
+        });
+        return changes;
     }
 
     /**

@@ -16,12 +16,14 @@ import java.util.Optional;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * The history's database, as plain JDBC: a JNDI datasource ({@code switchboard.db.datasource}, e.g.
- * PostgreSQL in production), else a JDBC URL ({@code switchboard.db.url}), else an H2 file in the data
- * directory. Standard SQL only; the schema ({@code META-INF/switchboard-schema.sql}) is created if absent.
+ * PostgreSQL in production), else a JDBC URL ({@code switchboard.db.url}, pooled: H2's own pool, HikariCP for any
+ * other, with the PostgreSQL driver shipped in the WAR), else an H2 file in the data directory. Standard SQL only; the schema ({@code META-INF/switchboard-schema.sql}) is created if absent.
  * No persistence provider: the store writes a few fixed statements in batches, and an ORM's per-statement
  * work cost more than the database itself (see the README's performance section).
  */
@@ -39,13 +41,20 @@ public final class HistoryDatabase implements AutoCloseable {
      * files that no longer opened (MVStore "Double mark") after a server stopped.
      */
     private static HistoryDatabase shared;
+    /** The advisory lock the schema script runs under on PostgreSQL (any constant the application owns). */
+    private static final long SCHEMA_LOCK = 0x5B5C4E4DL;
     private static int users;
 
     private final Connector connector;
-    private final JdbcConnectionPool pool;
+    /** A connection of its own, outside the pool, for a session that lives as long as the node (LISTEN). */
+    private final Connector dedicated;
+    /** Closes the pool, if this database owns one. */
+    private final AutoCloseable pool;
+    private boolean postgres;
 
-    private HistoryDatabase(Connector connector, JdbcConnectionPool pool) {
+    private HistoryDatabase(Connector connector, Connector dedicated, AutoCloseable pool) {
         this.connector = connector;
+        this.dedicated = dedicated;
         this.pool = pool;
     }
 
@@ -61,6 +70,16 @@ public final class HistoryDatabase implements AutoCloseable {
     /** A connection (auto-commit on, as the source hands it out); the caller closes it. */
     public Connection connect() throws SQLException {
         return connector.connect();
+    }
+
+    /** A connection outside the pool, for the caller to keep (a listener's session); the caller closes it. */
+    public Connection connectDedicated() throws SQLException {
+        return dedicated.connect();
+    }
+
+    /** Whether this is PostgreSQL, the one database several nodes can share (the others are embedded). */
+    public boolean isPostgres() {
+        return postgres;
     }
 
     /** The embedded default: an H2 database file {@code history} in the data directory. */
@@ -97,7 +116,7 @@ public final class HistoryDatabase implements AutoCloseable {
         if (jndi.isPresent()) {
             try {
                 DataSource ds = (DataSource) new InitialContext().lookup(jndi.get());
-                return opened(new HistoryDatabase(ds::getConnection, null));
+                return opened(new HistoryDatabase(ds::getConnection, ds::getConnection, null));
             } catch (NamingException e) {
                 throw new IllegalStateException("no datasource " + jndi.get(), e);
             }
@@ -106,7 +125,7 @@ public final class HistoryDatabase implements AutoCloseable {
         String password = settings.string(Settings.DB_PASSWORD, "");
         Optional<String> url = settings.raw(Settings.DB_URL);
         if (url.isPresent() && !url.get().startsWith("jdbc:h2:")) {
-            return opened(new HistoryDatabase(() -> DriverManager.getConnection(url.get(), user, password), null));
+            return pooled(url.get(), user, password);
         }
         Path dir = DataDirectory.of(settings);
         try {
@@ -120,16 +139,66 @@ public final class HistoryDatabase implements AutoCloseable {
     /** An H2 database (file or memory) through H2's own small connection pool. */
     public static HistoryDatabase h2(String url, String user, String password) {
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, user, password);
-        return opened(new HistoryDatabase(pool::getConnection, pool));
+        return opened(new HistoryDatabase(pool::getConnection, pool::getConnection, pool::dispose));
     }
 
-    /** Creates the tables if absent (CREATE TABLE IF NOT EXISTS: the same script serves H2 and PostgreSQL). */
+    /**
+     * Any JDBC URL, pooled: H2 through its own pool, others (PostgreSQL) through HikariCP. The driver is named to the
+     * pool, which loads it with the application's class loader: {@code DriverManager} on Payara Micro does not see a
+     * driver inside the WAR. A connection that waits more than 5 s for the pool fails, so a database outage answers
+     * senders with an error rather than holding them.
+     */
+    public static HistoryDatabase pooled(String url, String user, String password) {
+        if (url.startsWith("jdbc:h2:")) {
+            return h2(url, user, password);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("switchboard");
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(12);
+        config.setMinimumIdle(2);
+        config.setConnectionTimeout(5_000);
+        config.setValidationTimeout(2_000);
+        if (url.startsWith("jdbc:postgresql:")) {
+            config.setDriverClassName("org.postgresql.Driver");
+        }
+        HikariDataSource pool = new HikariDataSource(config);
+        Connector dedicated = () -> {
+            java.util.Properties props = new java.util.Properties();
+            props.setProperty("user", user);
+            props.setProperty("password", password);
+            java.sql.Driver driver = url.startsWith("jdbc:postgresql:") ? new org.postgresql.Driver() : DriverManager.getDriver(url);
+            Connection c = driver.connect(url, props);
+            if (c == null) {
+                throw new SQLException("no driver accepts " + url);
+            }
+            return c;
+        };
+        return opened(new HistoryDatabase(pool::getConnection, dedicated, pool));
+    }
+
+    /**
+     * Creates the tables if absent (CREATE TABLE IF NOT EXISTS: the same script serves H2 and PostgreSQL). On
+     * PostgreSQL nodes starting together would race on the catalog, so the script runs under an advisory lock.
+     */
     private static HistoryDatabase opened(HistoryDatabase db) {
         try (Connection c = db.connect(); Statement st = c.createStatement();
                 InputStream script = HistoryDatabase.class.getResourceAsStream("/META-INF/switchboard-schema.sql")) {
-            for (String sql : new String(script.readAllBytes(), StandardCharsets.UTF_8).split(";")) {
-                if (!sql.isBlank()) {
-                    st.execute(sql.trim());
+            db.postgres = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+            if (db.postgres) {
+                st.execute("SELECT pg_advisory_lock(" + SCHEMA_LOCK + ")");
+            }
+            try {
+                for (String sql : new String(script.readAllBytes(), StandardCharsets.UTF_8).split(";")) {
+                    if (!sql.isBlank()) {
+                        st.execute(sql.trim());
+                    }
+                }
+            } finally {
+                if (db.postgres) {
+                    st.execute("SELECT pg_advisory_unlock(" + SCHEMA_LOCK + ")");
                 }
             }
             return db;
@@ -151,7 +220,11 @@ public final class HistoryDatabase implements AutoCloseable {
             }
         }
         if (pool != null) {
-            pool.dispose();
+            try {
+                pool.close();
+            } catch (Exception e) {
+                java.util.logging.Logger.getLogger(HistoryDatabase.class.getName()).warning("closing the pool: " + e);
+            }
         }
     }
 }

@@ -58,4 +58,13 @@ public interface HistoryStore {
      * query within a few seconds. Never throws; may block for that long at most.
      */
     boolean reachable();
+
+    /**
+     * Another node of the cluster committed to {@code stream} up to {@code latest} (its doorbell said so): what this
+     * node serves from memory catches up before the stream's frames are read for delivery.
+     */
+    default void advancedElsewhere(String stream, String epoch, long latest, long trimmed) {}
+
+    /** Notifications from other nodes may have been missed: nothing served from memory is trusted until reread. */
+    default void reloadAll() {}
 }

@@ -205,7 +205,48 @@ final class HistoryTables {
         }
     }
 
+    /** Whether a failure is a primary-key collision (SQLState 23505 on H2 and PostgreSQL alike). */
+    static boolean isDuplicateKey(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                for (SQLException x = s; x != null; x = x.getNextException()) {
+                    if ("23505".equals(x.getSQLState())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     // ---- once at startup, after the schema script
+
+    /**
+     * The database's own random salt for the epochs of streams not yet written ({@code TailCache}): kept in
+     * {@code sb_meta}, so every node sharing the database derives the same epoch for such a stream, and a replaced
+     * database gives new ones. The first node to start draws it; a node starting at the same moment reads the winner's.
+     */
+    static byte[] epochSalt(Connection c) throws SQLException {
+        for (int attempt = 0; ; attempt++) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT val FROM sb_meta WHERE name = 'epoch-salt'");
+                    ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return java.util.HexFormat.of().parseHex(rs.getString(1));
+                }
+            }
+            byte[] salt = new byte[16];
+            new java.security.SecureRandom().nextBytes(salt);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sb_meta (name, val) VALUES ('epoch-salt', ?)")) {
+                ps.setString(1, java.util.HexFormat.of().formatHex(salt));
+                ps.executeUpdate();
+                return salt;
+            } catch (SQLException e) {
+                if (attempt > 0 || !isDuplicateKey(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
 
     /**
      * Brings rows and columns from before epochs up to date: every head row without an epoch gets its own (one

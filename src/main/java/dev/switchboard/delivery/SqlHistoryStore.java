@@ -34,6 +34,7 @@ public class SqlHistoryStore implements HistoryStore {
 
     private Settings settings;
     private Retention retention;
+    private CommitAnnouncer announcer;
     private HistoryDatabase database;
     private TailCache cache;
     private BatchWriter writer;
@@ -46,13 +47,20 @@ public class SqlHistoryStore implements HistoryStore {
      * stream kept as the application's {@link Retention} says (rooms and topics alike: {@code topics.TopicRetention}).
      */
     @Inject
-    public SqlHistoryStore(Settings settings, Retention retention) {
+    public SqlHistoryStore(Settings settings, Retention retention, CommitAnnouncer announcer) {
         this.settings = settings;
         this.retention = retention;
+        this.announcer = announcer;
     }
 
     /** Outside a container: the given database, executor and retention; {@link #close} closes the database too. */
     public SqlHistoryStore(HistoryDatabase database, Executor executor, Retention retention) {
+        this(database, executor, retention, CommitAnnouncer.NONE);
+    }
+
+    /** Outside a container, as a node of a cluster: each commit is announced through {@code announcer}. */
+    public SqlHistoryStore(HistoryDatabase database, Executor executor, Retention retention, CommitAnnouncer announcer) {
+        this.announcer = announcer;
         start(database, executor, retention);
     }
 
@@ -74,15 +82,17 @@ public class SqlHistoryStore implements HistoryStore {
     }
 
     private void start(HistoryDatabase database, Executor executor, Retention retention) {
+        byte[] salt;
         try (Connection c = database.connect()) {
             HistoryTables.upgrade(c);
+            salt = HistoryTables.epochSalt(c);
         } catch (SQLException e) {
             database.close();
             throw new IllegalStateException("could not upgrade the history database: " + e.getMessage(), e);
         }
         this.database = database;
-        this.cache = new TailCache(database);
-        this.writer = new BatchWriter(database, cache, retention);
+        this.cache = new TailCache(database, salt);
+        this.writer = new BatchWriter(database, cache, retention, announcer);
         this.queue = new GroupCommitQueue(executor, writer);
     }
 
@@ -116,6 +126,16 @@ public class SqlHistoryStore implements HistoryStore {
     @Override
     public Position head(String stream) {
         return cache.read(stream, StreamTail::head);
+    }
+
+    @Override
+    public void advancedElsewhere(String stream, String epoch, long latest, long trimmed) {
+        cache.advancedElsewhere(stream, epoch, latest, trimmed);
+    }
+
+    @Override
+    public void reloadAll() {
+        cache.invalidateAll();
     }
 
     @Override

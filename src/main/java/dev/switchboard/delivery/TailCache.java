@@ -32,12 +32,23 @@ final class TailCache {
     private final HistoryDatabase database;
     private final Map<String, StreamTail> tails = new ConcurrentHashMap<>();
     private final AtomicLong clock = new AtomicLong();
-    /** Makes the epochs of streams not yet written this cache's own (see {@link #unwrittenEpoch}). */
-    private final byte[] salt = new byte[16];
+    /** Makes the epochs of streams not yet written this database's own (see {@link #unwrittenEpoch}). */
+    private final byte[] salt;
 
-    TailCache(HistoryDatabase database) {
+    TailCache(HistoryDatabase database, byte[] salt) {
         this.database = database;
+        this.salt = salt.clone();
+    }
+
+    /** A cache with a salt of its own (a database used by one store only). */
+    TailCache(HistoryDatabase database) {
+        this(database, randomSalt());
+    }
+
+    private static byte[] randomSalt() {
+        byte[] salt = new byte[16];
         new SecureRandom().nextBytes(salt);
+        return salt;
     }
 
     /** Reads a stream's loaded tail under its monitor; an entry evicted meanwhile is looked up again. */
@@ -111,6 +122,48 @@ final class TailCache {
             }
             t.trimTo(committed.trimmedTo());
         }
+    }
+
+    /**
+     * Another node committed to the stream up to {@code latest}: a cached tail of the same epoch reads only the rows it
+     * lacks (so a busy stream costs one small read per notification, not a reload); one of another epoch, or one the
+     * read does not bring up to {@code latest}, is reloaded when next asked.
+     */
+    void advancedElsewhere(String stream, String epoch, long latest, long trimmed) {
+        StreamTail t = tails.get(stream);
+        if (t == null) {
+            return;
+        }
+        synchronized (t) {
+            if (!t.loaded || t.evicted || latest <= t.latest && epoch.equals(t.epoch)) {
+                return;
+            }
+            if (!epoch.equals(t.epoch) || trimmed > t.latest) {
+                t.loaded = false; // started over, or trimmed past what is cached: read afresh when asked
+                return;
+            }
+            try (Connection c = database.connect()) {
+                for (StoredMessage m : HistoryTables.rows(c, stream, t.latest, latest)) {
+                    if (m.seq() != t.latest + 1) {
+                        break;
+                    }
+                    t.add(m);
+                }
+            } catch (SQLException e) {
+                t.loaded = false;
+                return;
+            }
+            if (t.latest != latest) {
+                t.loaded = false;
+                return;
+            }
+            t.trimTo(trimmed);
+        }
+    }
+
+    /** Every cached tail is reloaded when next asked (after notifications may have been missed). */
+    void invalidateAll() {
+        invalidate(List.copyOf(tails.keySet()));
     }
 
     /** After a failed transaction: these tails may have been reloaded inside it, so they are reloaded when next used. */

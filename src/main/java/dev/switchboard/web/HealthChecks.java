@@ -1,5 +1,6 @@
 package dev.switchboard.web;
 
+import dev.switchboard.cluster.FanOut;
 import dev.switchboard.delivery.HistoryStore;
 import dev.switchboard.socket.ConnectionRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,8 +11,9 @@ import java.util.Map;
 /**
  * The one place that decides whether this node is alive and ready; {@code GET /api/health} and the server's
  * MicroProfile Health endpoints ({@link ReadinessCheck}, {@link LivenessCheck}) both report what it says.
- * Ready: the history store answers (an ack means stored, so no store, no service) and the application is not
- * going away. Live: the application answers at all (cheap; a probe that restarts a node must not depend on
+ * Ready: the history store answers (an ack means stored, so no store, no service), the node hears the other nodes
+ * (a cluster's doorbell: its listener is connected and its self-ping came back) and the application is not going
+ * away. Live: the application answers at all (cheap; a probe that restarts a node must not depend on
  * the database).
  */
 @ApplicationScoped
@@ -25,13 +27,15 @@ public class HealthChecks {
 
     private ConnectionRegistry connections;
     private HistoryStore history;
+    private FanOut fanOut;
 
     protected HealthChecks() {} // for CDI proxies
 
     @Inject
-    public HealthChecks(ConnectionRegistry connections, HistoryStore history) {
+    public HealthChecks(ConnectionRegistry connections, HistoryStore history, FanOut fanOut) {
         this.connections = connections;
         this.history = history;
+        this.fanOut = fanOut;
     }
 
     public Status readiness() {
@@ -41,7 +45,9 @@ public class HealthChecks {
         data.put("draining", draining);
         boolean store = !draining && history.reachable(); // going away: the store is about to close anyway
         data.put("history", store ? "reachable" : draining ? "closing" : "unreachable");
-        return new Status(READY, store && !draining, data);
+        java.util.Optional<String> backplane = fanOut.trouble();
+        data.put("backplane", backplane.orElse("ok"));
+        return new Status(READY, store && !draining && backplane.isEmpty(), data);
     }
 
     public Status liveness() {

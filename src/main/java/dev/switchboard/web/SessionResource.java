@@ -1,5 +1,6 @@
 package dev.switchboard.web;
 
+import dev.switchboard.cluster.FanOut;
 import dev.switchboard.chat.UserDirectory;
 import dev.switchboard.config.Settings;
 import dev.switchboard.security.Credentials;
@@ -7,7 +8,6 @@ import dev.switchboard.security.GuestNames;
 import dev.switchboard.security.GuestSessions;
 import dev.switchboard.security.Token;
 import dev.switchboard.security.TokenService;
-import dev.switchboard.socket.ConnectionRegistry;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -45,8 +45,8 @@ import java.util.logging.Logger;
 public class SessionResource {
 
     private static final Logger LOG = Logger.getLogger(SessionResource.class.getName());
-    /** Closes a guest's open connections on this node when it signs out (1008, as for an expired token). */
-    static final CloseReason SIGNED_OUT = new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "signed out");
+    /** The reason a guest's open connections are closed with, on every node, when it signs out (1008, as for an expired token). */
+    static final String SIGNED_OUT = "signed out";
 
     @Inject
     TokenService tokens;
@@ -58,7 +58,7 @@ public class SessionResource {
     GuestNames names;
 
     @Inject
-    ConnectionRegistry connections;
+    FanOut fanOut;
 
     @Inject
     UserDirectory users;
@@ -129,7 +129,7 @@ public class SessionResource {
                 LOG.warning(() -> "sign-out of " + token.get().user() + " failed: " + e.getMessage());
                 return unavailable("could not sign out: try again shortly");
             }
-            List.copyOf(connections.ofUser(token.get().user())).forEach(c -> c.close(SIGNED_OUT));
+            fanOut.disconnectEverywhere(token.get().user(), SIGNED_OUT);
         }
         return Response.noContent().header("Set-Cookie", cookie("", 0)).build();
     }

@@ -53,6 +53,14 @@ class StreamFollowersTest {
             calls.add("unfollow " + stream);
             receivers.remove(stream);
         }
+
+        @Override
+        public void disconnectEverywhere(String user, String reason) {
+            calls.add("disconnect " + user);
+        }
+
+        @Override
+        public void onDisconnect(java.util.function.BiConsumer<String, String> closer) {}
     }
 
     /** A wire that sends at once and records what was sent and how it was closed. */

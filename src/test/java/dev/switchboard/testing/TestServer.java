@@ -2,6 +2,7 @@ package dev.switchboard.testing;
 
 import dev.switchboard.chat.ChatService;
 import dev.switchboard.chat.DirectMessages;
+import dev.switchboard.chat.LocalPresence;
 import dev.switchboard.chat.Presence;
 import dev.switchboard.chat.RoomService;
 import dev.switchboard.chat.UserDirectory;
@@ -66,9 +67,9 @@ public final class TestServer implements AutoCloseable {
         this.history = history != null ? history : new InMemoryHistoryStore(new TopicRetention(settings));
         LocalFanOut fanOut = new LocalFanOut();
         followers = new StreamFollowers(fanOut, this.history, settings);
-        presence = new Presence();
+        presence = new LocalPresence();
         rooms = new RoomService(this.history, followers, fanOut, presence, settings);
-        UserDirectory users = new UserDirectory(this.history);
+        UserDirectory users = new UserDirectory(this.history, (dev.switchboard.delivery.HistoryDatabase) null);
         DirectMessages directs = new DirectMessages(this.history, fanOut, users, rooms);
         ChatService chat = new ChatService(rooms, directs, users, settings);
         connections = new ConnectionRegistry(settings, closer, scheduler);

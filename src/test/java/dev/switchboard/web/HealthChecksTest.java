@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.cluster.LocalFanOut;
 import dev.switchboard.config.Settings;
 import dev.switchboard.delivery.InMemoryHistoryStore;
 import dev.switchboard.socket.ConnectionRegistry;
@@ -11,18 +12,26 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Readiness and liveness, and the {@code /api/health} body reporting them (no container: the beans built by hand). */
 class HealthChecksTest {
 
     private final AtomicBoolean storeUp = new AtomicBoolean(true);
+    private final AtomicReference<String> backplaneTrouble = new AtomicReference<>();
     private final ConnectionRegistry connections = new ConnectionRegistry(Settings.of(Map.of()), Runnable::run);
     private final HealthChecks checks = new HealthChecks(connections, new InMemoryHistoryStore(10) {
         @Override
         public boolean reachable() {
             return storeUp.get();
+        }
+    }, new LocalFanOut() {
+        @Override
+        public Optional<String> trouble() {
+            return Optional.ofNullable(backplaneTrouble.get());
         }
     });
 
@@ -52,5 +61,18 @@ class HealthChecksTest {
         assertEquals("unreachable", ready.data().get("history"));
         assertEquals("DOWN", apiHealth().getString("status"));
         assertTrue(checks.liveness().up(), "a database outage must not get the node restarted");
+    }
+
+    @Test
+    void notReadyWhileTheNodeDoesNotHearTheOtherNodes() {
+        assertEquals("ok", checks.readiness().data().get("backplane"));
+        backplaneTrouble.set("self-ping not back for 3200 ms");
+        HealthChecks.Status ready = checks.readiness();
+        assertFalse(ready.up());
+        assertEquals("self-ping not back for 3200 ms", ready.data().get("backplane"));
+        assertEquals("DOWN", apiHealth().getString("status"));
+        assertTrue(checks.liveness().up());
+        backplaneTrouble.set(null);
+        assertTrue(checks.readiness().up(), "ready again once the doorbell works");
     }
 }

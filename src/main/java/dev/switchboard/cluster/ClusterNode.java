@@ -1,0 +1,97 @@
+package dev.switchboard.cluster;
+
+import dev.switchboard.config.Settings;
+import dev.switchboard.delivery.HistoryDatabase;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.logging.Logger;
+
+/**
+ * This node of the cluster, or the only node: a node joins a cluster when its database can be shared (PostgreSQL)
+ * and {@code switchboard.cluster} is not {@code false}. Nothing else is configured: every node pointed at the same
+ * database with the same token secret is a member. Each start of the application is a new node (a random id), so a
+ * node that crashed and came back never inherits its former self's presence.
+ */
+@ApplicationScoped
+public class ClusterNode {
+
+    private static final Logger LOG = Logger.getLogger(ClusterNode.class.getName());
+
+    @Resource
+    private ManagedThreadFactory managedThreads;
+
+    private Settings settings;
+    private HistoryDatabase database;
+    private boolean clustered;
+    private final java.util.List<Runnable> closing = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final String id = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+
+    protected ClusterNode() {} // for CDI proxies
+
+    @Inject
+    public ClusterNode(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Outside a container: a node on the given database. */
+    public static ClusterNode on(HistoryDatabase database, Settings settings) {
+        ClusterNode node = new ClusterNode(settings);
+        node.database = database;
+        node.clustered = database.isPostgres() && settings.clusterWanted();
+        return node;
+    }
+
+    @PostConstruct
+    void open() {
+        database = HistoryDatabase.open(settings);
+        clustered = database.isPostgres() && settings.clusterWanted();
+        LOG.info(clustered ? "node " + id + " joins the cluster on its PostgreSQL database" : "one node (no cluster)");
+    }
+
+    @PreDestroy
+    void close() {
+        for (Runnable r : closing) {
+            r.run();
+        }
+        database.close();
+    }
+
+    /** Runs when the node stops, before its database closes. */
+    void onClose(Runnable r) {
+        closing.add(r);
+    }
+
+    public boolean clustered() {
+        return clustered;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public HistoryDatabase database() {
+        return database;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Threads for the node's long-running jobs: the container's managed ones where there is a container. */
+    ThreadFactory threads(String name) {
+        ThreadFactory base = managedThreads != null ? managedThreads : Executors.defaultThreadFactory();
+        return r -> {
+            Thread t = base.newThread(r);
+            t.setName("switchboard-" + name + "-" + id);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

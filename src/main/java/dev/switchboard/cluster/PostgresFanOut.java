@@ -1,0 +1,179 @@
+package dev.switchboard.cluster;
+
+import dev.switchboard.delivery.HistoryStore;
+import dev.switchboard.delivery.Replay;
+import dev.switchboard.delivery.StoredMessage;
+import dev.switchboard.delivery.StreamFrames;
+import dev.switchboard.delivery.CommitAnnouncer.StreamChange;
+import dev.switchboard.socket.OutboundFrame;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The cluster's fan-out on a shared PostgreSQL: the database is the mailbox, {@code NOTIFY} the doorbell.
+ * <ul>
+ * <li>A stored frame reaches this node's followers at once ({@link LocalFanOut}) and the other nodes through the
+ * notice its transaction sent at commit ({@link Doorbell#ring}, from the history's writer): each node that follows the
+ * stream reads the announced rows from the store and delivers them. Order and gaps are the receivers' to check
+ * ({@code StreamFollowers}); a node that missed notices rereads what it follows when its listener comes back.</li>
+ * <li>An unsequenced frame (typing, presence) is delivered here and sent whole in a notice of its own, off the
+ * caller's thread, through a bounded queue (a full queue drops the frame: these frames are ephemeral).</li>
+ * </ul>
+ */
+public final class PostgresFanOut implements FanOut {
+
+    private static final Logger LOG = Logger.getLogger(PostgresFanOut.class.getName());
+    /** Unsequenced frames waiting for the sender thread. */
+    static final int SEND_QUEUE = 10_000;
+
+    private final ClusterNode node;
+    private final HistoryStore history;
+    private final LocalFanOut local = new LocalFanOut();
+    private final BlockingQueue<String> outgoing = new ArrayBlockingQueue<>(SEND_QUEUE);
+    private final DoorbellListener listener;
+    private volatile BiConsumer<String, String> disconnects = (user, reason) -> {};
+    private volatile boolean running = true;
+
+    public PostgresFanOut(ClusterNode node, HistoryStore history) {
+        this.node = node;
+        this.history = history;
+        this.listener = new DoorbellListener(node.id(), this::openListenerConnection, this::sendNow,
+                node.settings().clusterHeartbeat(), this::received, this::resync);
+    }
+
+    /** Starts listening and sending; the node is ready once its first self-ping is back. */
+    public PostgresFanOut start() {
+        node.threads("doorbell").newThread(listener).start();
+        node.threads("notices").newThread(this::sendLoop).start();
+        return this;
+    }
+
+    public void stop() {
+        running = false;
+        listener.stop();
+    }
+
+    // ---- FanOut
+
+    @Override
+    public void publish(String stream, long seq, OutboundFrame frame, String skipUser) {
+        local.publish(stream, seq, frame, skipUser);
+        if (seq == 0 && !frame.isBinary()) {
+            String payload = Doorbell.frame(node.id(), stream, skipUser, frame.text());
+            if (payload == null || !outgoing.offer(payload)) {
+                LOG.fine(() -> "an unsequenced frame for " + stream + " did not go to the other nodes");
+            }
+        }
+    }
+
+    @Override
+    public void follow(String stream, Receiver receiver) {
+        local.follow(stream, receiver);
+    }
+
+    @Override
+    public void unfollow(String stream) {
+        local.unfollow(stream);
+    }
+
+    @Override
+    public Optional<String> trouble() {
+        return listener.trouble();
+    }
+
+    @Override
+    public void disconnectEverywhere(String user, String reason) {
+        disconnects.accept(user, reason);
+        if (!outgoing.offer(Doorbell.disconnect(node.id(), user, reason))) {
+            LOG.warning("a sign-out of " + user + " did not go to the other nodes");
+        }
+    }
+
+    @Override
+    public void onDisconnect(BiConsumer<String, String> closer) {
+        this.disconnects = closer;
+    }
+
+    // ---- notices from the other nodes
+
+    private void received(Doorbell.Notice notice) {
+        if (notice.node().equals(node.id())) {
+            return; // this node delivered its own frames already
+        }
+        if (notice instanceof Doorbell.Stored s) {
+            for (StreamChange ch : s.changes()) {
+                stored(ch);
+            }
+        } else if (notice instanceof Doorbell.Frame f) {
+            local.publish(f.stream(), 0, OutboundFrame.of(f.text()), f.skipUser());
+        } else if (notice instanceof Doorbell.Disconnect d) {
+            disconnects.accept(d.user(), d.reason());
+        } // another node's ping: nothing to do
+    }
+
+    /** Rows another node committed: the cached tail catches up, and followers here get the new rows. */
+    private void stored(StreamChange ch) {
+        history.advancedElsewhere(ch.stream(), ch.epoch(), ch.latest(), ch.trimmed());
+        if (ch.first() > ch.latest() || !local.receives(ch.stream())) {
+            return;
+        }
+        Replay rows = history.since(ch.stream(), ch.first() - 1, ch.epoch());
+        for (StoredMessage m : rows.messages()) {
+            if (m.seq() <= ch.latest()) {
+                local.publish(ch.stream(), m.seq(), StreamFrames.of(m), null);
+            }
+        }
+    }
+
+    /**
+     * The listener (re)connected: notices may have been missed, so nothing cached is trusted, and each followed stream
+     * gets its newest row, which makes its followers fill any gap before it from the store.
+     */
+    private void resync() {
+        history.reloadAll();
+        for (String stream : local.followedStreams()) {
+            try {
+                for (StoredMessage m : history.last(stream, 1).messages()) {
+                    local.publish(stream, m.seq(), StreamFrames.of(m), null);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not catch up with " + stream, e);
+            }
+        }
+    }
+
+    // ---- sending
+
+    private void sendLoop() {
+        while (running) {
+            try {
+                String payload = outgoing.poll(1, TimeUnit.SECONDS);
+                if (payload != null) {
+                    sendNow(payload);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(Level.WARNING, "a cluster notice was not sent: " + e);
+            }
+        }
+    }
+
+    private void sendNow(String payload) throws SQLException {
+        try (Connection c = node.database().connect()) {
+            Doorbell.send(c, payload);
+        }
+    }
+
+    private Connection openListenerConnection() throws SQLException {
+        return node.database().connectDedicated();
+    }
+}
