@@ -1,0 +1,261 @@
+package dev.switchboard.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.switchboard.config.Settings;
+import dev.switchboard.delivery.HistoryDatabase;
+import dev.switchboard.delivery.HistoryStore;
+import dev.switchboard.delivery.Retention;
+import dev.switchboard.delivery.SqlHistoryStore;
+import dev.switchboard.delivery.StoredMessage;
+import dev.switchboard.delivery.StreamFollowers;
+import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.socket.Connection;
+import dev.switchboard.socket.OutboundFrame;
+import dev.switchboard.socket.Wire;
+import dev.switchboard.testing.TestPostgres;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.websocket.CloseReason;
+import java.io.StringReader;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes in one JVM on one real PostgreSQL, each with its own pool, store, doorbell listener and followers: what
+ * one node commits reaches the other's followers in seq order, without gaps or repeats, also across a cut of the
+ * listener's session (readiness down, then up, nothing lost). The real servers run the same in {@code it.cluster}.
+ */
+class TwoNodesTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    /** One node: everything a node of the WAR has for streams, built by hand. */
+    private static final class Node implements AutoCloseable {
+        final HistoryDatabase database;
+        final ClusterNode cluster;
+        final ExecutorService executor = Executors.newSingleThreadExecutor();
+        final SqlHistoryStore store;
+        final PostgresFanOut fanOut;
+        final StreamFollowers followers;
+
+        Node(String url) {
+            database = HistoryDatabase.pooled(url, TestPostgres.user(), TestPostgres.password());
+            Settings settings = Settings.of(Map.of(Settings.CLUSTER_HEARTBEAT, "PT0.3S", Settings.CLUSTER_NODE_TIMEOUT, "2"));
+            cluster = ClusterNode.on(database, settings);
+            String id = cluster.id();
+            store = new SqlHistoryStore(database, executor, Retention.fixed(1000), (c, changes) -> Doorbell.ring(c, id, changes));
+            fanOut = new PostgresFanOut(cluster, store).start();
+            followers = new StreamFollowers(fanOut, store, 1 << 20);
+        }
+
+        /** Appends as a room's send does: stored, then published here (the others hear the doorbell). */
+        CompletableFuture<Long> send(String stream, String text) {
+            CompletableFuture<Long> acked = new CompletableFuture<>();
+            store.append(stream, new HistoryStore.Draft("ana", null, text, null, Instant.now()), new HistoryStore.Appended() {
+                @Override
+                public void stored(StoredMessage m, boolean duplicate) {
+                    fanOut.publish(stream, m.seq(), dev.switchboard.delivery.StreamFrames.of(m), null);
+                    acked.complete(m.seq());
+                }
+
+                @Override
+                public void failed(Exception e) {
+                    acked.completeExceptionally(e);
+                }
+            });
+            return acked;
+        }
+
+        Recorder follow(String stream) {
+            Recorder r = new Recorder();
+            Connection c = new Connection("c" + System.nanoTime(), "bob", null, r, 1 << 20);
+            followers.join(stream, c, c::send, 0L, null, 0,
+                    replay -> new ServerMessage.Joined(stream, replay.latest(), replay.epoch(), List.of(), replay.recovered()));
+            return r;
+        }
+
+        @Override
+        public void close() {
+            fanOut.stop();
+            store.close();
+            executor.shutdown();
+        }
+    }
+
+    /** A connection's wire that records the seqs and texts of the messages it is sent. */
+    private static final class Recorder implements Wire {
+        final List<Long> seqs = new ArrayList<>();
+        final List<String> texts = new ArrayList<>();
+        final List<String> typing = new ArrayList<>();
+
+        @Override
+        public synchronized void sendText(String text, Consumer<Throwable> done) {
+            JsonObject o = Json.createReader(new StringReader(text)).readObject();
+            if ("message".equals(o.getString("type", ""))) {
+                seqs.add(o.getJsonNumber("seq").longValue());
+                texts.add(o.getString("text"));
+            } else if ("typing".equals(o.getString("type", ""))) {
+                typing.add(o.getString("user"));
+            }
+            notifyAll();
+            done.accept(null);
+        }
+
+        /** Waits until {@code n} messages arrived (woken by each arrival), then returns their seqs. */
+        synchronized List<Long> awaitMessages(int n) throws InterruptedException {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (seqs.size() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    fail("timed out waiting for " + n + " messages; got " + seqs);
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return List.copyOf(seqs);
+        }
+
+        synchronized List<String> awaitTyping() throws InterruptedException {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (typing.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    fail("timed out waiting for typing");
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return List.copyOf(typing);
+        }
+
+        @Override
+        public void close(CloseReason reason) {}
+
+        synchronized List<Long> seqs() {
+            return List.copyOf(seqs);
+        }
+    }
+
+    private Node a;
+    private Node b;
+
+    @BeforeEach
+    void twoNodes() {
+        String url = TestPostgres.fresh("twonodes");
+        a = new Node(url);
+        b = new Node(url);
+        await(() -> a.fanOut.trouble().isEmpty() && b.fanOut.trouble().isEmpty(), "both doorbells work");
+    }
+
+    @AfterEach
+    void stop() {
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void whatOneNodeCommitsReachesTheOthersFollowersInOrder() throws Exception {
+        Recorder onB = b.follow("lobby");
+        Recorder onA = a.follow("lobby");
+        for (int i = 1; i <= 60; i++) {
+            a.send("lobby", "m" + i);
+        }
+        a.send("lobby", "last").get(10, TimeUnit.SECONDS);
+        assertEquals(seqs(1, 61), onB.awaitMessages(61));
+        assertEquals(seqs(1, 61), onA.awaitMessages(61));
+        assertEquals("m1", onB.texts.get(0));
+        assertEquals("last", onB.texts.get(60));
+    }
+
+    @Test
+    void concurrentSendersOnTwoNodesGiveOneOrderThatBothShow() throws Exception {
+        Recorder onA = a.follow("lobby");
+        Recorder onB = b.follow("lobby");
+        List<CompletableFuture<Long>> acks = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            acks.add(a.send("lobby", "a" + i));
+            acks.add(b.send("lobby", "b" + i));
+        }
+        List<Long> acked = new ArrayList<>();
+        for (CompletableFuture<Long> ack : acks) {
+            acked.add(ack.get(10, TimeUnit.SECONDS));
+        }
+        acked.sort(null);
+        assertEquals(seqs(1, 200), acked, "every seq given once");
+        assertEquals(seqs(1, 200), onA.awaitMessages(200));
+        assertEquals(seqs(1, 200), onB.awaitMessages(200));
+        assertEquals(onA.texts, onB.texts, "the same order on both nodes");
+    }
+
+    @Test
+    void typingReachesTheOtherNodeOnce() throws Exception {
+        Recorder onB = b.follow("lobby");
+        a.fanOut.publish("lobby", 0, OutboundFrame.of(new ServerMessage.Typing("lobby", "ana")), "ana");
+        assertEquals(List.of("ana"), onB.awaitTyping());
+    }
+
+    @Test
+    void aCutListenerMakesTheNodeNotReadyAndMissesNothing() throws Exception {
+        Recorder onB = b.follow("lobby");
+        a.send("lobby", "before").get(10, TimeUnit.SECONDS);
+        onB.awaitMessages(1);
+
+        terminateListeners();
+        await(() -> b.fanOut.trouble().isPresent(), "node B reports its doorbell down");
+        for (int i = 0; i < 20; i++) {
+            a.send("lobby", "while cut " + i).get(10, TimeUnit.SECONDS);
+        }
+        await(() -> b.fanOut.trouble().isEmpty(), "node B ready again");
+        a.send("lobby", "after").get(10, TimeUnit.SECONDS);
+        assertEquals(seqs(1, 22), onB.awaitMessages(22));
+    }
+
+    /** Ends every LISTEN session on the server (both nodes' listeners reconnect). */
+    private void terminateListeners() throws Exception {
+        try (java.sql.Connection c = a.database.connect();
+                PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        + " WHERE query LIKE 'LISTEN%' OR query = 'SELECT 1'")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                int n = 0;
+                while (rs.next()) {
+                    n++;
+                }
+                assertTrue(n >= 1, "a listener session to cut");
+            }
+        }
+    }
+
+    private static List<Long> seqs(long from, long to) {
+        List<Long> out = new ArrayList<>();
+        for (long s = from; s <= to; s++) {
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** Readiness has no event to wait for: it is polled, every 20 ms until the deadline. */
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting: " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
+    }
+}
