@@ -30,6 +30,7 @@ public class ClusterNode {
     private Settings settings;
     private HistoryDatabase database;
     private boolean clustered;
+    private volatile boolean leading;
     private final java.util.List<Runnable> closing = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final String id = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
 
@@ -66,6 +67,18 @@ public class ClusterNode {
     /** Runs when the node stops, before its database closes. */
     void onClose(Runnable r) {
         closing.add(r);
+    }
+
+    /**
+     * Whether this node runs the cluster's singletons (the demo ticker): the live node that started first, as the
+     * leases say at each heartbeat. One node always leads.
+     */
+    public boolean leads() {
+        return !clustered || leading;
+    }
+
+    void leading(boolean leading) {
+        this.leading = leading;
     }
 
     public boolean clustered() {

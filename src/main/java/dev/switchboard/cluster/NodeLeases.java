@@ -40,6 +40,7 @@ final class NodeLeases {
         long period = Math.max(100, node.settings().clusterHeartbeat().toMillis());
         try {
             renew(); // the node counts before its first connection arrives
+            node.leading(node.id().equals(leader()));
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "node " + node.id() + " could not take its lease yet: " + e);
         }
@@ -64,6 +65,7 @@ final class NodeLeases {
                 presence.reassert();
             }
             sweep();
+            node.leading(node.id().equals(leader()));
         } catch (SQLException | RuntimeException e) {
             LOG.log(Level.WARNING, "node " + node.id() + ": lease not renewed: " + e);
         }
@@ -84,6 +86,18 @@ final class NodeLeases {
                 ps.executeUpdate();
             }
             return true;
+        }
+    }
+
+    /** The live node that started first (ties: the smaller id). */
+    private String leader() throws SQLException {
+        try (Connection c = node.database().connect();
+                PreparedStatement ps = c.prepareStatement("SELECT node FROM sb_node WHERE lease > now() - make_interval(secs => ?)"
+                        + " ORDER BY started, node LIMIT 1")) {
+            ps.setDouble(1, node.settings().clusterNodeTimeout().toMillis() / 1000.0);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
         }
     }
 

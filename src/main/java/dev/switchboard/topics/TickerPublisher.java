@@ -1,5 +1,6 @@
 package dev.switchboard.topics;
 
+import dev.switchboard.cluster.ClusterNode;
 import dev.switchboard.config.Settings;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -20,7 +21,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ticker.<SYMBOL>}: a simulated quote (a random walk) each second for the configured symbols,
- * published only for symbols someone is subscribed to, on the container's managed scheduler.
+ * published only for symbols someone is subscribed to, on the container's managed scheduler. In a cluster one node
+ * ticks (the leader, {@link ClusterNode#leads}), for every symbol, since it cannot see the other nodes' subscribers: two
+ * random walks on one topic would contradict each other.
  */
 @ApplicationScoped
 public class TickerPublisher {
@@ -33,12 +36,19 @@ public class TickerPublisher {
     private ManagedScheduledExecutorService managedScheduler;
 
     private TopicService topics;
+    private ClusterNode node;
     private final Map<String, BigDecimal> prices = new LinkedHashMap<>();
     private ScheduledFuture<?> task;
 
     protected TickerPublisher() {} // for CDI proxies
 
     @Inject
+    public TickerPublisher(TopicService topics, Settings settings, ClusterNode node) {
+        this(topics, settings);
+        this.node = node;
+    }
+
+    /** Outside a container: one node. */
     public TickerPublisher(TopicService topics, Settings settings) {
         this.topics = topics;
         for (String symbol : settings.tickerSymbols()) {
@@ -61,9 +71,13 @@ public class TickerPublisher {
 
     /** One quote for every symbol that has a subscriber. */
     public synchronized void tick() {
+        boolean clustered = node != null && node.clustered();
+        if (clustered && !node.leads()) {
+            return;
+        }
         for (Map.Entry<String, BigDecimal> e : prices.entrySet()) {
             String topic = ROOT + "." + e.getKey();
-            if (!topics.hasSubscribers(topic)) {
+            if (!clustered && !topics.hasSubscribers(topic)) {
                 continue;
             }
             BigDecimal old = e.getValue();

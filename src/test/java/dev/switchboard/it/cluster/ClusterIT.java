@@ -1,0 +1,272 @@
+package dev.switchboard.it.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.it.SessionApi;
+import dev.switchboard.testing.WsClient;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes of the WAR on one PostgreSQL behave as one server, whichever node each client is on (clients talk to
+ * node A and node B directly). Run on two WildFly nodes, two Payara Micro nodes, and one of each (the subclasses).
+ */
+abstract class ClusterIT {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final String PUBLISHER_KEY = "it-publisher-key-0123456789";
+
+    ClusterNode a;
+    ClusterNode b;
+
+    /** The two nodes, ready (started once per JVM and shared by the classes that use them). */
+    abstract List<ClusterNode> nodes();
+
+    @BeforeEach
+    void nodesReady() {
+        List<ClusterNode> n = nodes();
+        a = n.get(0);
+        b = n.get(1);
+    }
+
+    static String token(ClusterNode node, String user) throws Exception {
+        return SessionApi.token(node.http("/api/session"), user);
+    }
+
+    static WsClient chat(ClusterNode node, String user, String token) {
+        WsClient c = WsClient.connect(URI.create(node.ws("/ws/chat") + "?token=" + token));
+        assertEquals(user, c.expect("welcome").getString("user"), () -> "on " + node + ", log " + node.log());
+        return c;
+    }
+
+    static WsClient chat(ClusterNode node, String user) throws Exception {
+        return chat(node, user, token(node, user));
+    }
+
+    static void send(WsClient c, String room, String text, String id) {
+        c.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"text\":\"" + text + "\",\"id\":\"" + id + "\"}");
+    }
+
+    static List<String> members(JsonObject joined) {
+        List<String> out = new ArrayList<>();
+        JsonArray m = joined.getJsonArray("members");
+        for (int i = 0; i < m.size(); i++) {
+            out.add(m.getString(i));
+        }
+        return out;
+    }
+
+    @Test
+    void roomMessagesFromBothNodesArriveEverywhereInOneOrder() throws Exception {
+        String room = SessionApi.unique("r");
+        String ana = SessionApi.unique("ana");
+        String ben = SessionApi.unique("ben");
+        try (WsClient onA = chat(a, ana); WsClient onB = chat(b, ben)) {
+            onA.join(room);
+            onB.join(room);
+            for (int i = 0; i < 25; i++) { // both nodes write to the same stream at the same time
+                send(onA, room, "a" + i, "a" + i);
+                send(onB, room, "b" + i, "b" + i);
+            }
+            List<String> seenOnA = texts(onA, 50);
+            List<String> seenOnB = texts(onB, 50);
+            assertEquals(seenOnA, seenOnB, "one order on every node");
+            assertEquals(50, seenOnA.stream().distinct().count(), "no duplicate, nothing missing");
+        }
+    }
+
+    /** The next {@code n} messages' texts, checking their seqs run 1..n. */
+    private static List<String> texts(WsClient c, int n) {
+        List<String> out = new ArrayList<>();
+        for (int seq = 1; seq <= n; seq++) {
+            JsonObject m = c.until("message");
+            assertEquals(seq, m.getInt("seq"), "seqs in order, without gaps");
+            out.add(m.getString("text"));
+        }
+        return out;
+    }
+
+    @Test
+    void typingCrossesNodesAndIsNotEchoed() throws Exception {
+        String room = SessionApi.unique("r");
+        String ana = SessionApi.unique("ana");
+        String ben = SessionApi.unique("ben");
+        try (WsClient onA = chat(a, ana); WsClient onB = chat(b, ben)) {
+            onA.join(room);
+            onB.join(room);
+            onA.until("presence"); // ben's arrival
+            onA.send("{\"type\":\"typing\",\"room\":\"" + room + "\"}");
+            JsonObject typing = onB.until("typing");
+            assertEquals(ana, typing.getString("user"));
+        }
+    }
+
+    @Test
+    void presenceIsOneListAndOneJoinAndLeavePerUserAcrossNodes() throws Exception {
+        String room = SessionApi.unique("r");
+        String ana = SessionApi.unique("ana");
+        String ben = SessionApi.unique("ben");
+        String anaToken = token(a, ana);
+        try (WsClient benOnB = chat(b, ben)) {
+            benOnB.join(room);
+            try (WsClient anaOnA = chat(a, ana, anaToken)) {
+                JsonObject joined = anaOnA.join(room);
+                assertEquals(List.of(ana, ben).stream().sorted().toList(), members(joined), "members on both nodes");
+                JsonObject arrived = benOnB.until("presence");
+                assertEquals(ana, arrived.getString("user"));
+                assertEquals("join", arrived.getString("event"));
+                try (WsClient anaOnB = chat(b, ana, anaToken)) { // her second device, on the other node
+                    anaOnB.join(room);
+                    anaOnA.send("{\"type\":\"leave\",\"room\":\"" + room + "\"}");
+                    anaOnA.until("left");
+                    // one device left, one stays: no presence event for ben; a message proves ordering
+                    send(anaOnB, room, "still here", "s1");
+                    JsonObject next = benOnB.next();
+                    while ("typing".equals(next.getString("type"))) {
+                        next = benOnB.next();
+                    }
+                    assertEquals("message", next.getString("type"), "no join or leave for a second device: " + next);
+                }
+                JsonObject left = benOnB.until("presence");
+                assertEquals(ana, left.getString("user"));
+                assertEquals("leave", left.getString("event"), "her last device left");
+            }
+        }
+    }
+
+    @Test
+    void directMessagesReachAUserConnectedOnlyToTheOtherNode() throws Exception {
+        String ana = SessionApi.unique("ana");
+        String ben = SessionApi.unique("ben");
+        try (WsClient benOnB = chat(b, ben); WsClient anaOnA = chat(a, ana)) {
+            benOnB.join("@me");
+            anaOnA.join("@me");
+            anaOnA.send("{\"type\":\"direct\",\"to\":\"" + ben + "\",\"text\":\"hello from A\",\"id\":\"d1\"}");
+            assertEquals(1, anaOnA.until("ack").getInt("seq"));
+            JsonObject d = benOnB.until("direct");
+            assertEquals(ana, d.getString("from"));
+            assertEquals("hello from A", d.getString("text"));
+        }
+    }
+
+    @Test
+    void aGuestNameIsHeldOnEveryNode() throws Exception {
+        String name = SessionApi.unique("cleo");
+        token(a, name);
+        HttpResponse<String> second = HTTP.send(HttpRequest.newBuilder(b.http("/api/session"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(409, second.statusCode(), second.body());
+    }
+
+    @Test
+    void aResendToTheOtherNodeGetsTheOriginalSeqAndIsStoredOnce() throws Exception {
+        String room = SessionApi.unique("r");
+        String ana = SessionApi.unique("ana");
+        String anaToken = token(a, ana);
+        int seq;
+        try (WsClient onA = chat(a, ana, anaToken)) {
+            onA.join(room);
+            send(onA, room, "once", "id-1");
+            seq = onA.until("ack").getInt("seq");
+        }
+        try (WsClient onB = chat(b, ana, anaToken)) {
+            onB.join(room);
+            send(onB, room, "once", "id-1");
+            JsonObject ack = onB.until("ack");
+            assertEquals(seq, ack.getInt("seq"), "the original seq");
+            send(onB, room, "next", "id-2");
+            assertEquals(seq + 1, onB.until("ack").getInt("seq"), "the resend was not stored again");
+        }
+    }
+
+    @Test
+    void topicEventsPublishedOnOneNodeReachSubscribersOnTheOtherWithSharedEpochsAndSince() throws Exception {
+        String topic = "orders." + SessionApi.unique("t").replace('.', '-');
+        String ana = SessionApi.unique("ana");
+        String anaToken = token(b, ana);
+        String epoch;
+        try (WsClient onB = topics(b, anaToken); WsClient pattern = topics(b, anaToken); WsClient onA = topics(a, anaToken)) {
+            JsonObject subscribedB = subscribe(onB, "{\"type\":\"subscribe\",\"topic\":\"" + topic + "\"}");
+            JsonObject subscribedA = subscribe(onA, "{\"type\":\"subscribe\",\"topic\":\"" + topic + "\"}");
+            epoch = subscribedB.getString("epoch");
+            assertEquals(epoch, subscribedA.getString("epoch"), "one epoch on every node");
+            subscribe(pattern, "{\"type\":\"subscribe\",\"topic\":\"orders.*\"}");
+            for (int i = 1; i <= 3; i++) {
+                HttpResponse<String> r = publish(a, topic, "{\"n\":" + i + "}");
+                assertEquals(202, r.statusCode(), r.body());
+            }
+            for (int i = 1; i <= 3; i++) {
+                JsonObject e = onB.until("event");
+                assertEquals(i, e.getInt("seq"));
+                assertEquals(i, e.getJsonObject("data").getInt("n"));
+                assertEquals(i, pattern.until("event").getInt("seq"), "a pattern subscriber on the other node");
+            }
+        }
+        try (WsClient back = topics(b, anaToken)) { // recovery on the node that did not publish
+            JsonObject s = subscribe(back, "{\"type\":\"subscribe\",\"topic\":\"" + topic + "\",\"since\":1,\"epoch\":\"" + epoch + "\"}");
+            assertTrue(s.getBoolean("recovered"));
+            assertEquals(2, back.until("event").getInt("seq"));
+            assertEquals(3, back.until("event").getInt("seq"));
+        }
+    }
+
+    @Test
+    void signingOutClosesTheGuestsConnectionsOnEveryNode() throws Exception {
+        String ana = SessionApi.unique("ana");
+        String anaToken = token(a, ana);
+        try (WsClient onB = chat(b, ana, anaToken)) {
+            HttpResponse<String> out = HTTP.send(HttpRequest.newBuilder(a.http("/api/session"))
+                    .header("Cookie", "sb_token=" + anaToken).timeout(Duration.ofSeconds(10)).DELETE().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(204, out.statusCode(), out.body());
+            var closed = onB.awaitClose();
+            assertEquals(1008, closed.getCloseCode().getCode());
+            assertEquals("signed out", closed.getReasonPhrase());
+        }
+    }
+
+    @Test
+    void bothNodesAreReadyWithTheirDoorbell() throws Exception {
+        for (ClusterNode n : List.of(a, b)) {
+            HttpResponse<String> h = HTTP.send(HttpRequest.newBuilder(n.http("/api/health")).timeout(Duration.ofSeconds(10))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, h.statusCode(), h.body());
+            assertEquals("ok", SessionApi.json(h.body()).getString("backplane"), h.body());
+        }
+        assertNotEquals(a.httpPort(), b.httpPort());
+    }
+
+    static WsClient topics(ClusterNode node, String token) {
+        WsClient c = WsClient.connect(URI.create(node.ws("/ws/topics") + "?token=" + token));
+        c.expect("welcome");
+        return c;
+    }
+
+    static JsonObject subscribe(WsClient c, String frame) {
+        c.send(frame);
+        JsonObject s = c.until("subscribed");
+        assertNull(s.get("code"), s.toString());
+        return s;
+    }
+
+    static HttpResponse<String> publish(ClusterNode node, String topic, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(node.http("/api/topics/" + topic))
+                .header("Authorization", "Bearer " + PUBLISHER_KEY).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(15)).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
