@@ -41,6 +41,8 @@ public final class HistoryDatabase implements AutoCloseable {
      * files that no longer opened (MVStore "Double mark") after a server stopped.
      */
     private static HistoryDatabase shared;
+    /** How a node's own long-lived session (its doorbell listener) is named to the database. */
+    public static final String DEDICATED_APPLICATION_NAME = "switchboard-doorbell";
     /** The advisory lock the schema script runs under on PostgreSQL (any constant the application owns). */
     private static final long SCHEMA_LOCK = 0x5B5C4E4DL;
     private static int users;
@@ -169,6 +171,7 @@ public final class HistoryDatabase implements AutoCloseable {
             java.util.Properties props = new java.util.Properties();
             props.setProperty("user", user);
             props.setProperty("password", password);
+            props.setProperty("ApplicationName", DEDICATED_APPLICATION_NAME); // what an operator sees in pg_stat_activity
             java.sql.Driver driver = url.startsWith("jdbc:postgresql:") ? new org.postgresql.Driver() : DriverManager.getDriver(url);
             Connection c = driver.connect(url, props);
             if (c == null) {
