@@ -1,5 +1,7 @@
 package dev.switchboard.delivery;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.switchboard.config.Settings;
 import dev.switchboard.security.DataDirectory;
 import java.io.IOException;
@@ -43,10 +45,17 @@ public final class HistoryDatabase implements AutoCloseable {
 
     private final Connector connector;
     private final JdbcConnectionPool pool;
+    /** A pool of a server database (PostgreSQL), or null. */
+    private final HikariDataSource hikari;
 
     private HistoryDatabase(Connector connector, JdbcConnectionPool pool) {
+        this(connector, pool, null);
+    }
+
+    private HistoryDatabase(Connector connector, JdbcConnectionPool pool, HikariDataSource hikari) {
         this.connector = connector;
         this.pool = pool;
+        this.hikari = hikari;
     }
 
     /** The deployment's database from the settings, opened by its first user; each user {@link #close}s it once. */
@@ -123,6 +132,24 @@ public final class HistoryDatabase implements AutoCloseable {
         return opened(new HistoryDatabase(pool::getConnection, pool));
     }
 
+    /**
+     * Any JDBC URL through a pool, the schema created: H2 through H2's own pool ({@link #h2}), anything else
+     * (PostgreSQL) through HikariCP. (Minimal version for the PostgreSQL tests; the lead's replaces it.)
+     */
+    public static HistoryDatabase pooled(String url, String user, String password) {
+        if (url.startsWith("jdbc:h2:")) {
+            return h2(url, user, password);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(10);
+        config.setPoolName("switchboard-history");
+        HikariDataSource ds = new HikariDataSource(config);
+        return opened(new HistoryDatabase(ds::getConnection, null, ds));
+    }
+
     /** Creates the tables if absent (CREATE TABLE IF NOT EXISTS: the same script serves H2 and PostgreSQL). */
     private static HistoryDatabase opened(HistoryDatabase db) {
         try (Connection c = db.connect(); Statement st = c.createStatement();
@@ -152,6 +179,9 @@ public final class HistoryDatabase implements AutoCloseable {
         }
         if (pool != null) {
             pool.dispose();
+        }
+        if (hikari != null) {
+            hikari.close();
         }
     }
 }
