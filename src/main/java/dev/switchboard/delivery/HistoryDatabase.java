@@ -142,6 +142,10 @@ public final class HistoryDatabase implements AutoCloseable {
         }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
+        if (url.startsWith("jdbc:postgresql:")) {
+            // Hikari then loads the driver itself: DriverManager does not see a driver in the WAR on Payara Micro
+            config.setDriverClassName("org.postgresql.Driver");
+        }
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(10);
