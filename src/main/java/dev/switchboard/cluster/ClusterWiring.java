@@ -59,7 +59,6 @@ public class ClusterWiring {
         if (!node.clustered()) {
             return CommitAnnouncer.NONE;
         }
-        String id = node.id();
-        return (c, changes) -> Doorbell.ring(c, id, changes);
+        return PostgresFanOut.doorbell(node);
     }
 }

@@ -48,6 +48,12 @@ public final class PostgresFanOut implements FanOut {
                 node.settings().clusterHeartbeat(), this::received, this::resync);
     }
 
+    /** What the history's writer calls inside each transaction on a node of the cluster: the node's doorbell. */
+    public static dev.switchboard.delivery.CommitAnnouncer doorbell(ClusterNode node) {
+        String id = node.id();
+        return (c, changes) -> Doorbell.ring(c, id, changes);
+    }
+
     /** Starts listening and sending; the node is ready once its first self-ping is back. */
     public PostgresFanOut start() {
         node.threads("doorbell").newThread(listener).start();
@@ -108,6 +114,7 @@ public final class PostgresFanOut implements FanOut {
             return; // this node delivered its own frames already
         }
         if (notice instanceof Doorbell.Stored s) {
+            history.advancedElsewhere(s.changes());
             for (StreamChange ch : s.changes()) {
                 stored(ch);
             }
@@ -118,15 +125,14 @@ public final class PostgresFanOut implements FanOut {
         } // another node's ping: nothing to do
     }
 
-    /** Rows another node committed: the cached tail catches up, and followers here get the new rows. */
+    /** Rows another node committed (the cached tails caught up already): followers here get the new rows. */
     private void stored(StreamChange ch) {
-        history.advancedElsewhere(ch.stream(), ch.epoch(), ch.latest(), ch.trimmed());
         if (ch.first() > ch.latest() || !local.receives(ch.stream())) {
             return;
         }
         Replay rows = history.since(ch.stream(), ch.first() - 1, ch.epoch());
-        for (StoredMessage m : rows.messages()) {
-            if (m.seq() <= ch.latest()) {
+        for (StoredMessage m : rows.messages()) { // what was announced, if still kept (a lagging node: retention)
+            if (m.seq() >= ch.first() && m.seq() <= ch.latest()) {
                 local.publish(ch.stream(), m.seq(), StreamFrames.of(m), null);
             }
         }

@@ -60,10 +60,10 @@ public interface HistoryStore {
     boolean reachable();
 
     /**
-     * Another node of the cluster committed to {@code stream} up to {@code latest} (its doorbell said so): what this
-     * node serves from memory catches up before the stream's frames are read for delivery.
+     * Another node of the cluster committed these changes (its doorbell said so): what this node serves from memory
+     * catches up before the streams' frames are read for delivery.
      */
-    default void advancedElsewhere(String stream, String epoch, long latest, long trimmed) {}
+    default void advancedElsewhere(java.util.List<CommitAnnouncer.StreamChange> changes) {}
 
     /** Notifications from other nodes may have been missed: nothing served from memory is trusted until reread. */
     default void reloadAll() {}

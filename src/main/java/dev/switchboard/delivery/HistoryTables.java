@@ -175,6 +175,40 @@ final class HistoryTables {
         }
     }
 
+    /** Rows {@code after < seq <= upTo} of one stream. */
+    record Range(String stream, long after, long upTo) {}
+
+    /**
+     * The rows of several ranges in one statement (one round trip for a notice that names many streams), by stream
+     * and seq order.
+     */
+    static Map<String, List<StoredMessage>> rows(Connection c, List<Range> ranges) throws SQLException {
+        Map<String, List<StoredMessage>> out = new HashMap<>();
+        if (ranges.isEmpty()) {
+            return out;
+        }
+        StringBuilder sql = new StringBuilder("SELECT stream, seq, sender, recipient, body, sent_at, client_id, mime FROM sb_message WHERE ");
+        for (int i = 0; i < ranges.size(); i++) {
+            sql.append(i == 0 ? "" : " OR ").append("(stream = ? AND seq > ? AND seq <= ?)");
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.append(" ORDER BY stream, seq").toString())) {
+            int i = 1;
+            for (Range r : ranges) {
+                ps.setString(i++, r.stream());
+                ps.setLong(i++, r.after());
+                ps.setLong(i++, r.upTo());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String stream = rs.getString(1);
+                    out.computeIfAbsent(stream, k -> new ArrayList<>()).add(new StoredMessage(stream, rs.getLong(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)), rs.getString(7), rs.getString(8)));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The stream's rows with {@code after < seq <= upTo}, in seq order. */
     static List<StoredMessage> rows(Connection c, String stream, long after, long upTo) throws SQLException {
         List<StoredMessage> rows = new ArrayList<>();

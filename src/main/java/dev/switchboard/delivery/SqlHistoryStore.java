@@ -11,6 +11,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -129,8 +130,8 @@ public class SqlHistoryStore implements HistoryStore {
     }
 
     @Override
-    public void advancedElsewhere(String stream, String epoch, long latest, long trimmed) {
-        cache.advancedElsewhere(stream, epoch, latest, trimmed);
+    public void advancedElsewhere(List<CommitAnnouncer.StreamChange> changes) {
+        cache.advancedElsewhere(changes);
     }
 
     @Override

@@ -125,39 +125,63 @@ final class TailCache {
     }
 
     /**
-     * Another node committed to the stream up to {@code latest}: a cached tail of the same epoch reads only the rows it
-     * lacks (so a busy stream costs one small read per notification, not a reload); one of another epoch, or one the
-     * read does not bring up to {@code latest}, is reloaded when next asked.
+     * Other nodes committed to these streams: each cached tail of the same epoch gets the rows it lacks, all of them
+     * read in one statement (a busy notice costs one round trip, not a reload per stream). A tail of another epoch, or
+     * one the read does not bring up to the announced head (retention deleted rows while this node lagged), is
+     * reloaded when next asked.
      */
-    void advancedElsewhere(String stream, String epoch, long latest, long trimmed) {
-        StreamTail t = tails.get(stream);
-        if (t == null) {
+    void advancedElsewhere(List<CommitAnnouncer.StreamChange> changes) {
+        List<HistoryTables.Range> wanted = new ArrayList<>();
+        for (CommitAnnouncer.StreamChange ch : changes) {
+            StreamTail t = tails.get(ch.stream());
+            if (t == null) {
+                continue;
+            }
+            synchronized (t) {
+                if (!t.loaded || t.evicted || ch.latest() <= t.latest && ch.epoch().equals(t.epoch)) {
+                    continue;
+                }
+                if (!ch.epoch().equals(t.epoch) || ch.trimmed() > t.latest) {
+                    t.loaded = false; // started over, or trimmed past what is cached: read afresh when asked
+                    continue;
+                }
+                wanted.add(new HistoryTables.Range(ch.stream(), t.latest, ch.latest()));
+            }
+        }
+        if (wanted.isEmpty()) {
             return;
         }
-        synchronized (t) {
-            if (!t.loaded || t.evicted || latest <= t.latest && epoch.equals(t.epoch)) {
-                return;
+        Map<String, List<StoredMessage>> rows;
+        try (Connection c = database.connect()) {
+            rows = HistoryTables.rows(c, wanted);
+        } catch (SQLException e) {
+            invalidate(wanted.stream().map(HistoryTables.Range::stream).toList());
+            return;
+        }
+        for (CommitAnnouncer.StreamChange ch : changes) {
+            StreamTail t = tails.get(ch.stream());
+            if (t == null) {
+                continue;
             }
-            if (!epoch.equals(t.epoch) || trimmed > t.latest) {
-                t.loaded = false; // started over, or trimmed past what is cached: read afresh when asked
-                return;
-            }
-            try (Connection c = database.connect()) {
-                for (StoredMessage m : HistoryTables.rows(c, stream, t.latest, latest)) {
+            synchronized (t) {
+                if (!t.loaded || !ch.epoch().equals(t.epoch) || ch.latest() <= t.latest) {
+                    continue;
+                }
+                for (StoredMessage m : rows.getOrDefault(ch.stream(), List.of())) {
+                    if (m.seq() <= t.latest) {
+                        continue; // the writer or a reader got it meanwhile
+                    }
                     if (m.seq() != t.latest + 1) {
                         break;
                     }
                     t.add(m);
                 }
-            } catch (SQLException e) {
-                t.loaded = false;
-                return;
+                if (t.latest < ch.latest()) {
+                    t.loaded = false;
+                } else {
+                    t.trimTo(ch.trimmed());
+                }
             }
-            if (t.latest != latest) {
-                t.loaded = false;
-                return;
-            }
-            t.trimTo(trimmed);
         }
     }
 

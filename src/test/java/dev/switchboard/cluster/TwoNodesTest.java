@@ -183,6 +183,20 @@ class TwoNodesTest {
     }
 
     @Test
+    void theOtherNodesCachedTailFollowsEveryCommitWithoutRereadingIt() throws Exception {
+        b.follow("lobby"); // caches the tail on B
+        for (int round = 1; round <= 5; round++) {
+            for (int i = 0; i < 3; i++) {
+                a.send("lobby", "r" + round + "m" + i);
+            }
+            long latest = a.send("lobby", "r" + round + " last").get(10, TimeUnit.SECONDS);
+            await(() -> b.store.head("lobby").seq() == latest, "B's tail at " + latest + ", not " + b.store.head("lobby").seq());
+            assertEquals(latest, b.store.since("lobby", latest - 1, b.store.head("lobby").epoch()).messages().get(0).seq(),
+                    "exactly what came after the cursor, from B's memory");
+        }
+    }
+
+    @Test
     void concurrentSendersOnTwoNodesGiveOneOrderThatBothShow() throws Exception {
         Recorder onA = a.follow("lobby");
         Recorder onB = b.follow("lobby");
