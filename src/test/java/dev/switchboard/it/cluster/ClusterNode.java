@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.stream.Stream;
 
 /**
@@ -149,7 +151,7 @@ public final class ClusterNode implements AutoCloseable {
             }
             List<String> command = kind == Kind.WILDFLY ? wildflyCommand() : payaraCommand();
             Files.writeString(log, "=== " + Instant.now() + " starting " + name + ": " + String.join(" ", command) + "\n",
-                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             logOffset = Files.size(log);
             process = new ProcessBuilder(command)
                     .directory(dir.toFile())
@@ -397,7 +399,7 @@ public final class ClusterNode implements AutoCloseable {
                     // a deployment a developer made on the run server (wildfly:deploy) is not this node's
                     .replaceAll("(?s)<deployments>.*?</deployments>", "");
             String edited = text.replaceFirst("<http-listener name=\"default\" socket-binding=\"http\"[^>]*/>",
-                    java.util.regex.Matcher.quoteReplacement(hardened));
+                    Matcher.quoteReplacement(hardened));
             if (!edited.contains("request-parse-timeout=\"${switchboard.http.parse-timeout")) {
                 throw new IllegalStateException("no default http-listener to harden in " + xml);
             }
@@ -453,7 +455,7 @@ public final class ClusterNode implements AutoCloseable {
     private void appendToLog(String line) {
         try {
             Files.writeString(log, line + "\n", StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException ignored) {
             // the log is a diagnostic only
         }
