@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.stream.Stream;
 
 /**
@@ -48,6 +50,7 @@ public final class ClusterNode implements AutoCloseable {
     private Process process;
     private Instant startedAt;
     private boolean reported; // the start time is printed once per start
+    private volatile long logOffset; // where this start's output begins in the log
     private boolean prepared;
 
     private ClusterNode(Kind kind, String name, int httpPort, int portOffset, List<String> extraOptions) {
@@ -148,7 +151,8 @@ public final class ClusterNode implements AutoCloseable {
             }
             List<String> command = kind == Kind.WILDFLY ? wildflyCommand() : payaraCommand();
             Files.writeString(log, "=== " + Instant.now() + " starting " + name + ": " + String.join(" ", command) + "\n",
-                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            logOffset = Files.size(log);
             process = new ProcessBuilder(command)
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
@@ -189,12 +193,16 @@ public final class ClusterNode implements AutoCloseable {
                     reportStartTime(started);
                     return;
                 }
-                last = r.statusCode() + " " + r.body();
+                last = r.statusCode() + " " + abbreviate(r.body());
             } catch (IOException e) {
                 last = e.toString();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted while waiting for " + name, e);
+            }
+            String failed = deploymentFailure();
+            if (failed != null) { // the server runs on without the application: no use waiting
+                throw new AssertionError(name + ": " + failed + "; log " + log + ":\n" + tail(60));
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError(name + " not ready within " + timeout.toSeconds() + " s (last health answer: "
@@ -203,6 +211,31 @@ public final class ClusterNode implements AutoCloseable {
             // waiting for the process, not a sleep: returns early if the node dies
             waitFor(p, Duration.ofMillis(250));
         }
+    }
+
+    /** Why the WAR failed to deploy in this start, or null while nothing says so. */
+    private String deploymentFailure() {
+        if (kind == Kind.WILDFLY) {
+            Path marker = dir.resolve("standalone/deployments/switchboard.war.failed");
+            return Files.exists(marker) ? "the deployment failed (" + marker + ")" : null;
+        }
+        String output = logSince(logOffset);
+        return output.contains("Exception while loading the app") ? "the deployment failed (Exception while loading the app)" : null;
+    }
+
+    private String logSince(long offset) {
+        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+            byte[] bytes = new byte[(int) Math.max(0, f.length() - offset)];
+            f.seek(offset);
+            f.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "…";
     }
 
     /** Start times are worth watching: they dominate the cluster ITs' run time (failsafe's -output.txt). */
@@ -232,6 +265,9 @@ public final class ClusterNode implements AutoCloseable {
     /** SIGKILL: the server gets no chance to clean up (a crash), then waits for the JVM to be gone. */
     public synchronized void kill() {
         if (process == null) {
+            return;
+        }
+        if (!process.isAlive()) {
             return;
         }
         process.destroyForcibly();
@@ -363,7 +399,7 @@ public final class ClusterNode implements AutoCloseable {
                     // a deployment a developer made on the run server (wildfly:deploy) is not this node's
                     .replaceAll("(?s)<deployments>.*?</deployments>", "");
             String edited = text.replaceFirst("<http-listener name=\"default\" socket-binding=\"http\"[^>]*/>",
-                    java.util.regex.Matcher.quoteReplacement(hardened));
+                    Matcher.quoteReplacement(hardened));
             if (!edited.contains("request-parse-timeout=\"${switchboard.http.parse-timeout")) {
                 throw new IllegalStateException("no default http-listener to harden in " + xml);
             }
@@ -419,7 +455,7 @@ public final class ClusterNode implements AutoCloseable {
     private void appendToLog(String line) {
         try {
             Files.writeString(log, line + "\n", StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException ignored) {
             // the log is a diagnostic only
         }
