@@ -1,5 +1,6 @@
 package dev.switchboard.it.cluster;
 
+import dev.switchboard.testing.TestPostgres;
 import dev.switchboard.it.cluster.ClusterNode.Kind;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,7 +114,9 @@ public final class ClusterNodes {
         if (clusterOptions == null) {
             List<String> o = new ArrayList<>();
             if (POSTGRES) {
-                o.addAll(ClusterDatabase.nodeOptions(DATABASE));
+                o.add("-Dswitchboard.db.url=" + TestPostgres.url(DATABASE));
+                o.add("-Dswitchboard.db.user=" + TestPostgres.user());
+                o.add("-Dswitchboard.db.password=" + TestPostgres.password());
             }
             o.add("-Dswitchboard.cluster.heartbeat=1");
             o.add("-Dswitchboard.cluster.node-timeout=4");
@@ -139,7 +142,6 @@ public final class ClusterNodes {
                 return;
             }
         }
-        ClusterDatabase.close();
     }
 
     private static int slot(int n) {
