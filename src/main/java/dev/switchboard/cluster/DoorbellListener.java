@@ -174,6 +174,9 @@ final class DoorbellListener implements Runnable {
 
     void stop() {
         running = false;
+        synchronized (this) {
+            notifyAll(); // ends a backoff wait
+        }
         Connection c = connection;
         if (c != null) {
             try {
@@ -184,9 +187,12 @@ final class DoorbellListener implements Runnable {
         }
     }
 
-    private void pause(long millis) {
+    /** The backoff before reconnecting; {@link #stop} ends it at once. */
+    private synchronized void pause(long millis) {
         try {
-            Thread.sleep(millis); // the backoff before reconnecting
+            if (running) {
+                wait(millis);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
