@@ -13,7 +13,9 @@ import java.util.Objects;
  * The cluster ITs' nodes, one registry per test JVM: a node is started when a test first asks for it and is then
  * reused by later test classes (starting servers is the slow part); all are stopped when the JVM ends. Each name
  * gets fixed ports of its own: WildFly nodes HTTP 18480, 18490, … (port offset 10400, 10410, …; management 20390,
- * 20400, …), Payara nodes HTTP 18600, 18610, … .
+ * 20400, …), Payara nodes HTTP 18600, 18610, … . {@code -Dit.cluster.port.shift=N} (the {@code cluster-it} execution
+ * passes the pom property of that name, default 0) adds N to all of them, so that two builds on one machine (two
+ * worktrees) can run cluster ITs at the same time.
  * <p>
  * Every node runs with {@link #clusterOptions()}: the shared database (PostgreSQL when {@link #POSTGRES}) and short
  * cluster timeouts. A test that kills or stops a node need not restart it: the next {@link #ready} does.
@@ -35,6 +37,9 @@ public final class ClusterNodes {
 
     /** The database the nodes share. */
     public static final String DATABASE = "switchboard_cluster";
+
+    /** Added to every node's ports (WildFly's port offset, Payara's HTTP port): see the class comment. */
+    public static final int PORT_SHIFT = Integer.getInteger("it.cluster.port.shift", 0);
 
     private static final int MAX_NODES_PER_KIND = 10;
     private static final Map<String, ClusterNode> NODES = new LinkedHashMap<>();
@@ -82,9 +87,9 @@ public final class ClusterNodes {
                     ? ClusterNode.wildfly(name, existing.httpPort() - 8080, options)
                     : ClusterNode.payara(name, existing.httpPort(), options);
         } else if (kind == Kind.WILDFLY) {
-            node = ClusterNode.wildfly(name, 10400 + 10 * slot(wildflies++), options);
+            node = ClusterNode.wildfly(name, PORT_SHIFT + 10400 + 10 * slot(wildflies++), options);
         } else {
-            node = ClusterNode.payara(name, 18600 + 10 * slot(payaras++), options);
+            node = ClusterNode.payara(name, PORT_SHIFT + 18600 + 10 * slot(payaras++), options);
         }
         NODES.put(name, node);
         return node;

@@ -9,7 +9,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -21,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * The cluster's "load balancer" for tests: a TCP proxy on 127.0.0.1 that hands each new connection to the next
  * backend in turn (round robin), skipping backends that refuse the connection (a stopped or killed node). It
- * forwards bytes only, so HTTP keep-alive connections and WebSockets stay on the backend they were given.
+ * forwards bytes only, so HTTP keep-alive connections and WebSockets stay on the backend they were given. It notes
+ * each connection's first request line, so a test can ask where a client's WebSocket went ({@link #openBackends}).
  */
 public final class RoundRobinProxy implements AutoCloseable {
 
@@ -32,6 +35,8 @@ public final class RoundRobinProxy implements AutoCloseable {
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicLongArray connections;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** Open client connections: which backend each was given, and its first request line. */
+    private final Map<Socket, Route> routes = new ConcurrentHashMap<>();
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "round-robin-proxy");
         t.setDaemon(true);
@@ -89,6 +94,16 @@ public final class RoundRobinProxy implements AutoCloseable {
         return c;
     }
 
+    /**
+     * The backends (indexes, in the order given) of the open client connections whose first request line starts
+     * with {@code requestLinePrefix}, such as {@code "GET /switchboard/ws/chat"}: where a browser's WebSocket is
+     * (browsers open a connection of its own for each WebSocket).
+     */
+    public List<Integer> openBackends(String requestLinePrefix) {
+        return routes.values().stream().filter(r -> r.firstLine().startsWith(requestLinePrefix))
+                .map(Route::backend).toList();
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -132,9 +147,11 @@ public final class RoundRobinProxy implements AutoCloseable {
             }
             connections.incrementAndGet(b);
             open.add(backend);
+            Route route = new Route(b);
+            routes.put(client, route);
             AtomicInteger ended = new AtomicInteger();
-            threads.execute(() -> pump(client, backend, ended));
-            threads.execute(() -> pump(backend, client, ended));
+            threads.execute(() -> pump(client, backend, ended, route));
+            threads.execute(() -> pump(backend, client, ended, null));
             return;
         }
         open.remove(client);
@@ -145,13 +162,16 @@ public final class RoundRobinProxy implements AutoCloseable {
      * Copies one direction until its end, then half-closes the other side (HTTP clients may half-close after a
      * request); when both directions have ended, or on any error, both sockets are closed.
      */
-    private void pump(Socket from, Socket to, AtomicInteger ended) {
+    private void pump(Socket from, Socket to, AtomicInteger ended, Route route) {
         byte[] buffer = new byte[16 * 1024];
         try {
             InputStream in = from.getInputStream(); // not closed here: closing a socket's stream closes the socket
             OutputStream out = to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) != -1) {
+                if (route != null) {
+                    route.read(buffer, n);
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
@@ -170,6 +190,42 @@ public final class RoundRobinProxy implements AutoCloseable {
         closeQuietly(b);
         open.remove(a);
         open.remove(b);
+        routes.remove(a); // the client is one of the two
+        routes.remove(b);
+    }
+
+    /** A client connection's backend, and the first line the client sent (collected until its CRLF). */
+    private static final class Route {
+        private static final int MAX_LINE = 8 * 1024;
+        private final int backend;
+        private final StringBuilder line = new StringBuilder();
+        private volatile String firstLine = "";
+        private boolean complete; // only the client-to-backend pump writes
+
+        Route(int backend) {
+            this.backend = backend;
+        }
+
+        int backend() {
+            return backend;
+        }
+
+        String firstLine() {
+            return firstLine;
+        }
+
+        void read(byte[] bytes, int n) {
+            if (complete) {
+                return;
+            }
+            String chunk = new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
+            int end = chunk.indexOf('\n');
+            line.append(end < 0 ? chunk : chunk.substring(0, end));
+            if (end >= 0 || line.length() >= MAX_LINE) {
+                complete = true;
+                firstLine = line.toString().strip();
+            }
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -43,7 +43,7 @@ public final class ChatPage {
         return this;
     }
 
-    ChatPage say(String text) {
+    public ChatPage say(String text) {
         WebElement input = browser.visible("#composer-text");
         input.clear();
         input.sendKeys(text);
