@@ -52,8 +52,9 @@ final class BatchWriter {
     }
 
     /**
-     * @param again whether this batch failed once already on a stream's new head row: a node creating the same stream
-     *     at the same moment wins the primary key, and the batch is tried once more, now finding that row to lock
+     * @param again whether this batch failed once already, in a way the same batch may not fail again: on a stream's
+     *     new head row (a node creating the same stream at the same moment wins the primary key; the retry finds that
+     *     row to lock), or with its connection (the retry takes a new one: a database restart or failover)
      */
     private void write(List<QueuedChange> batch, boolean again) {
         Map<String, List<QueuedChange>> byStream = new LinkedHashMap<>();
@@ -81,13 +82,21 @@ final class BatchWriter {
                 commits.incrementAndGet();
                 Metrics.stored(rows.size());
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) { // a lost connection cannot roll back: the first failure is the reason
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             }
         } catch (SQLException | RuntimeException e) {
             dropConnection(); // whatever state it is in, the next batch starts on a fresh one
             cache.invalidate(byStream.keySet());
-            if (!again && HistoryTables.isDuplicateKey(e)) {
+            boolean lost = HistoryTables.isConnectionLoss(e);
+            if (lost) {
+                database.replaceIdleConnections();
+            }
+            if (!again && (HistoryTables.isDuplicateKey(e) || lost)) {
                 write(batch, true);
             } else if (batch.size() > 1) {
                 write(new ArrayList<>(batch.subList(0, batch.size() / 2)));

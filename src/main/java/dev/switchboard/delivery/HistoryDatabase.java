@@ -79,6 +79,16 @@ public final class HistoryDatabase implements AutoCloseable {
         return dedicated.connect();
     }
 
+    /**
+     * After a lost connection: the pool's idle connections were very likely cut with it (a database restart), so they
+     * are replaced rather than handed out one failure at a time.
+     */
+    public void replaceIdleConnections() {
+        if (pool instanceof HikariDataSource hikari && hikari.getHikariPoolMXBean() != null) {
+            hikari.getHikariPoolMXBean().softEvictConnections();
+        }
+    }
+
     /** Whether this is PostgreSQL, the one database several nodes can share (the others are embedded). */
     public boolean isPostgres() {
         return postgres;

@@ -253,6 +253,20 @@ final class HistoryTables {
         return false;
     }
 
+    /**
+     * Whether a failure is the connection's, not the statement's (SQLState class 08, or the server shutting the session
+     * down: 57P01..57P03): the same batch may succeed on a new connection (a database restart, a failover).
+     */
+    static boolean isConnectionLoss(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P0"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     // ---- once at startup, after the schema script
 
     /**

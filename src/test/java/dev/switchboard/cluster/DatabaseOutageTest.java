@@ -72,6 +72,27 @@ class DatabaseOutageTest {
         }
     }
 
+    @Test
+    void aBatchWhoseSessionWasCutIsStoredOnANewOne() throws Exception {
+        String url = TestPostgres.fresh("cut");
+        String name = url.substring(url.lastIndexOf('/') + 1);
+        HistoryDatabase database = HistoryDatabase.pooled(url, TestPostgres.user(), TestPostgres.password());
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        SqlHistoryStore store = new SqlHistoryStore(database, writer, Retention.fixed(1000));
+        try {
+            assertEquals(1, send(store, "before").get(10, TimeUnit.SECONDS));
+            try (Connection admin = DriverManager.getConnection(TestPostgres.url("postgres"), TestPostgres.user(), TestPostgres.password());
+                    Statement st = admin.createStatement()) {
+                st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'");
+            }
+            assertEquals(2, send(store, "after a restart of the database's sessions").get(10, TimeUnit.SECONDS),
+                    "stored on a new connection, not refused");
+        } finally {
+            store.close();
+            writer.shutdown();
+        }
+    }
+
     private static CompletableFuture<Long> send(SqlHistoryStore store, String text) {
         CompletableFuture<Long> acked = new CompletableFuture<>();
         store.append("lobby", new HistoryStore.Draft("ana", null, text, null, Instant.now()), new HistoryStore.Appended() {
