@@ -47,18 +47,8 @@ public final class SharedPresence implements Presence {
         if (!local.arrive(room, user)) {
             return false; // another device of theirs is here already
         }
-        try (Connection c = transaction()) {
-            lock(c, room, user);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sb_presence (node, room, usr) VALUES (?, ?, ?)"
-                    + " ON CONFLICT DO NOTHING")) {
-                ps.setString(1, node.id());
-                ps.setString(2, room);
-                ps.setString(3, user);
-                ps.executeUpdate();
-            }
-            boolean first = countElsewhere(c, room, user) == 0;
-            c.commit();
-            return first;
+        try {
+            return seat(room, user, true);
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "presence of " + user + " in " + room + " not shared: " + e);
             return true;
@@ -70,20 +60,32 @@ public final class SharedPresence implements Presence {
         if (!local.depart(room, user)) {
             return false; // another device of theirs is still here
         }
+        try {
+            return seat(room, user, false);
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "departure of " + user + " from " + room + " not shared: " + e);
+            return true;
+        }
+    }
+
+    /**
+     * Takes (or gives up) this node's row for (room, user) under the pair's lock; true when no live node has the
+     * user in the room besides this one: a first arrival, or a last departure.
+     */
+    private boolean seat(String room, String user, boolean taken) throws SQLException {
         try (Connection c = transaction()) {
             lock(c, room, user);
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM sb_presence WHERE node = ? AND room = ? AND usr = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(taken
+                    ? "INSERT INTO sb_presence (node, room, usr) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+                    : "DELETE FROM sb_presence WHERE node = ? AND room = ? AND usr = ?")) {
                 ps.setString(1, node.id());
                 ps.setString(2, room);
                 ps.setString(3, user);
                 ps.executeUpdate();
             }
-            boolean last = countElsewhere(c, room, user) == 0;
+            boolean alone = countElsewhere(c, room, user) == 0;
             c.commit();
-            return last;
-        } catch (SQLException e) {
-            LOG.log(Level.WARNING, "departure of " + user + " from " + room + " not shared: " + e);
-            return true;
+            return alone;
         }
     }
 
@@ -136,18 +138,8 @@ public final class SharedPresence implements Presence {
     void reassert() {
         for (Map.Entry<String, List<String>> e : local.snapshot().entrySet()) {
             for (String user : e.getValue()) {
-                try (Connection c = transaction()) {
-                    lock(c, e.getKey(), user);
-                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO sb_presence (node, room, usr) VALUES (?, ?, ?)"
-                            + " ON CONFLICT DO NOTHING")) {
-                        ps.setString(1, node.id());
-                        ps.setString(2, e.getKey());
-                        ps.setString(3, user);
-                        ps.executeUpdate();
-                    }
-                    boolean first = countElsewhere(c, e.getKey(), user) == 0;
-                    c.commit();
-                    if (first) {
+                try {
+                    if (seat(e.getKey(), user, true)) {
                         fanOut.publish(e.getKey(), 0, OutboundFrame.of(new ServerMessage.Presence(e.getKey(), user, "join")), null);
                     }
                 } catch (SQLException ex) {

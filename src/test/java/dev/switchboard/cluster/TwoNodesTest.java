@@ -1,6 +1,7 @@
 package dev.switchboard.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -54,6 +55,8 @@ class TwoNodesTest {
         final SqlHistoryStore store;
         final PostgresFanOut fanOut;
         final StreamFollowers followers;
+        final SharedPresence presence;
+        final NodeLeases leases;
 
         Node(String url) {
             database = HistoryDatabase.pooled(url, TestPostgres.user(), TestPostgres.password());
@@ -63,6 +66,9 @@ class TwoNodesTest {
             store = new SqlHistoryStore(database, executor, Retention.fixed(1000), (c, changes) -> Doorbell.ring(c, id, changes));
             fanOut = new PostgresFanOut(cluster, store).start();
             followers = new StreamFollowers(fanOut, store, 1 << 20);
+            presence = new SharedPresence(cluster, fanOut);
+            leases = new NodeLeases(cluster, presence);
+            leases.start();
         }
 
         /** Appends as a room's send does: stored, then published here (the others hear the doorbell). */
@@ -93,6 +99,7 @@ class TwoNodesTest {
 
         @Override
         public void close() {
+            leases.stop();
             fanOut.stop();
             store.close();
             executor.shutdown();
@@ -104,6 +111,7 @@ class TwoNodesTest {
         final List<Long> seqs = new ArrayList<>();
         final List<String> texts = new ArrayList<>();
         final List<String> typing = new ArrayList<>();
+        final List<String> presence = new ArrayList<>();
 
         @Override
         public synchronized void sendText(String text, Consumer<Throwable> done) {
@@ -113,6 +121,8 @@ class TwoNodesTest {
                 texts.add(o.getString("text"));
             } else if ("typing".equals(o.getString("type", ""))) {
                 typing.add(o.getString("user"));
+            } else if ("presence".equals(o.getString("type", ""))) {
+                presence.add(o.getString("user") + " " + o.getString("event"));
             }
             notifyAll();
             done.accept(null);
@@ -129,6 +139,18 @@ class TwoNodesTest {
                 TimeUnit.NANOSECONDS.timedWait(this, left);
             }
             return List.copyOf(seqs);
+        }
+
+        synchronized List<String> awaitPresence(int n) throws InterruptedException {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (presence.size() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    fail("timed out waiting for " + n + " presence events; got " + presence);
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return List.copyOf(presence);
         }
 
         synchronized List<String> awaitTyping() throws InterruptedException {
@@ -221,6 +243,33 @@ class TwoNodesTest {
         Recorder onB = b.follow("lobby");
         a.fanOut.publish("lobby", 0, OutboundFrame.of(new ServerMessage.Typing("lobby", "ana")), "ana");
         assertEquals(List.of("ana"), onB.awaitTyping());
+    }
+
+    @Test
+    void presenceIsOneMemberListAndOneJoinAndLeavePerUserAcrossNodes() throws Exception {
+        assertTrue(a.presence.arrive("lobby", "ana"), "her first device anywhere");
+        assertTrue(b.presence.arrive("lobby", "ben"));
+        assertFalse(b.presence.arrive("lobby", "ana"), "her second device, on the other node: no second join");
+        assertEquals(List.of("ana", "ben"), a.presence.members("lobby"));
+        assertEquals(List.of("ana", "ben"), b.presence.members("lobby"));
+        assertFalse(a.presence.depart("lobby", "ana"), "her device on B is still there");
+        assertTrue(b.presence.depart("lobby", "ana"), "her last device");
+        assertEquals(List.of("ben"), a.presence.members("lobby"));
+    }
+
+    @Test
+    void theUsersOfANodeThatStopsRenewingItsLeaseLeaveWithinTheBoundAndOnlyOnce() throws Exception {
+        Recorder onA = a.follow("lobby");
+        assertTrue(b.presence.arrive("lobby", "ben"));
+        assertTrue(b.presence.arrive("lobby", "cleo"));
+        assertTrue(a.presence.arrive("lobby", "dora"));
+        assertFalse(a.presence.arrive("lobby", "cleo"), "cleo has a device on A too");
+        long killed = System.nanoTime();
+        b.leases.abandon(); // B is killed: no goodbye, its lease lapses after the 2 s node timeout
+        assertEquals(List.of("ben leave"), onA.awaitPresence(1), "ben leaves; cleo stays, she is on A as well");
+        long seconds = Duration.ofNanos(System.nanoTime() - killed).toSeconds();
+        assertTrue(seconds <= 4, "within node timeout + heartbeat (2 + 0.3 s), took " + seconds + " s");
+        assertEquals(List.of("cleo", "dora"), a.presence.members("lobby"), "no zombie member");
     }
 
     @Test

@@ -82,7 +82,7 @@ class SqlHistoryStorePostgresTest extends SqlHistoryStoreContract {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (waitingOnStreamTable(st) < 2) {
                 assertTrue(System.nanoTime() < deadline, "both writers reach the head-row insert");
-                Thread.sleep(20);
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // pg_locks has no event to wait on: polled
             }
             gate.commit(); // both inserts go on: one wins, the other collides on the primary key
         }
@@ -98,9 +98,8 @@ class SqlHistoryStorePostgresTest extends SqlHistoryStoreContract {
                 failed.add(String.valueOf(e.getCause()));
             }
         }
-        assertEquals(List.of(), failed, "BatchWriter bug: an append to a new stream FAILED because another node created"
-                + " the same stream at the same moment (its head-row INSERT hit the primary key, SQLState 23505, and a"
-                + " batch of one change is not retried: BatchWriter.write only splits batches of two or more)");
+        assertEquals(List.of(), failed, "no append fails when another node creates the same stream at the same moment"
+                + " (the losing head-row INSERT hits the primary key, SQLState 23505, and its batch is tried again)");
         seqs.sort(null);
         assertEquals(LongStream.rangeClosed(1, 2L * perNode).boxed().toList(), seqs, "seqs 1..2n, each once");
         assertEquals(2L * perNode, rows(a, stream));
