@@ -40,6 +40,8 @@ public class LogPublisher {
     private ManagedScheduledExecutorService managedScheduler;
 
     private static final String STORE_LOGGERS = "dev.switchboard.delivery";
+    /** The cluster's loggers speak of the same database (its doorbell, leases): the same loop, on a database outage. */
+    private static final String CLUSTER_LOGGERS = "dev.switchboard.cluster";
 
     private TopicService topics;
     private final BlockingQueue<LogRecord> queue = new ArrayBlockingQueue<>(MAX_QUEUED);
@@ -50,12 +52,12 @@ public class LogPublisher {
         }
     };
     /**
-     * The store's own records are not published: log lines are stored like any topic event, so a store that logs a
-     * failure would otherwise feed itself a new event to fail on.
+     * The store's own records (and the cluster's, on the same database) are not published: log lines are stored like
+     * any topic event, so a store that logs a failure would otherwise feed itself a new event to fail on.
      */
     private static boolean fromTheStore(LogRecord record) {
         String logger = record.getLoggerName();
-        return logger != null && logger.startsWith(STORE_LOGGERS);
+        return logger != null && (logger.startsWith(STORE_LOGGERS) || logger.startsWith(CLUSTER_LOGGERS));
     }
 
     private final Handler handler = new Handler() {
