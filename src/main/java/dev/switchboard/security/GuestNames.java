@@ -235,6 +235,14 @@ public class GuestNames {
     }
 
     /**
+     * Another node changed the claim on {@code name} (a sign-out): the next check reads the table, not the cache, so
+     * a signed-out guest's token is refused on every node at once rather than after {@link #REFRESH}.
+     */
+    public void forget(String name) {
+        cache.remove(name);
+    }
+
+    /**
      * Whether {@code id} is the current, unexpired claim on {@code name}: from the cache, else from the table.
      * When the table cannot be read, a cached answer (however old) is used, else the claim is refused.
      */

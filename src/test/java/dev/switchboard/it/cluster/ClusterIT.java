@@ -232,6 +232,11 @@ abstract class ClusterIT {
             assertEquals(1008, closed.getCloseCode().getCode());
             assertEquals("signed out", closed.getReasonPhrase());
         }
+        // the other node forgot its cached claim with the close: the old token is refused there at once
+        HttpResponse<String> session = HTTP.send(HttpRequest.newBuilder(b.http("/api/session"))
+                .header("Cookie", "sb_token=" + anaToken).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, session.statusCode(), session.body());
     }
 
     @Test
