@@ -162,6 +162,13 @@ function renderSidebar() {
     conversationButton(`#${name}`, r.unread, isActive("room", name), () => open({ kind: "room", name }), `room-${name}`)));
   $("dms").replaceChildren(...[...state.dms.entries()].map(([peer, c]) =>
     conversationButton(peer, c.unread, isActive("dm", peer), () => open({ kind: "dm", peer }), `dm-${peer}`)));
+  renderTabTitle();
+}
+
+/** The unread count in the tab's title, so a background tab shows that something came. */
+function renderTabTitle() {
+  const unread = [...state.rooms.values(), ...state.dms.values()].reduce((n, c) => n + c.unread, 0);
+  document.title = unread > 0 ? `(${unread}) ${t("app.title")}` : t("app.title");
 }
 
 function renderMembers() {
@@ -193,7 +200,7 @@ function open(target) {
   const c = target.kind === "room" ? room(target.name) : conversation(target.peer);
   c.unread = 0;
   notice("");
-  $("typing").textContent = "";
+  endTyping();
   renderTitle();
   renderMessages();
   renderSidebar();
@@ -206,6 +213,7 @@ function open(target) {
 function onMessage(m) {
   const r = room(m.room);
   if (!keep(r, m, r.part)) return;
+  if (isActive("room", m.room) && typingUser === m.from) endTyping(); // their message came: they stopped typing
   if (isActive("room", m.room)) appendMessage(m);
   else if (m.seq > r.historyUpTo && m.from !== state.me) { r.unread++; renderSidebar(); }
 }
@@ -268,16 +276,28 @@ function onPresence(m) {
 }
 
 let typingTimer;
+let typingUser = null;
 function onTyping(m) {
   if (!isActive("room", m.room)) return;
+  typingUser = m.user;
   $("typing").textContent = t("typing.one", { user: m.user });
   clearTimeout(typingTimer);
-  typingTimer = setTimeout(() => { $("typing").textContent = ""; }, 3000);
+  typingTimer = setTimeout(endTyping, 3000);
 }
 
-function onError(m) {
-  notice(m.code === "not_found" ? t("error.not_found", { detail: m.message.replace(/^.*: /, "") }) : t("error.generic", m));
+function endTyping() {
+  clearTimeout(typingTimer);
+  typingUser = null;
+  $("typing").textContent = "";
 }
+
+/** Every refusal in the reader's language: by its code, never the server's English message alone. */
+function onError(m) {
+  if (m.code === "not_found") notice(t("error.not_found", { detail: m.message.replace(/^.*: /, "") }));
+  else if (ERROR_KEYS.has(m.code)) notice(t("error." + m.code, m));
+  else notice(t("error.generic", { code: m.code }));
+}
+const ERROR_KEYS = new Set(["too_large", "rate_limited", "not_joined", "forbidden", "bad_request"]);
 
 // ---- actions ----
 
@@ -354,10 +374,20 @@ $("dm-form").addEventListener("submit", (e) => {
   open({ kind: "dm", peer });
 });
 
+/** The server's default limit on a message's text (switchboard.limits.text), in UTF-8 bytes. */
+const MAX_TEXT_BYTES = 4096;
+const utf8 = new TextEncoder();
+
 $("composer").addEventListener("submit", (e) => {
   e.preventDefault();
   const text = $("composer-text").value.trim();
   if (!text || !state.active) return;
+  const bytes = utf8.encode(text).length;
+  if (bytes > MAX_TEXT_BYTES) { // kept in the box, not cut and not sent: the writer decides what to drop
+    notice(t("composer.tooLong", { bytes, limit: MAX_TEXT_BYTES }));
+    return;
+  }
+  notice("");
   if (state.active.kind === "room") state.sb.send(state.active.name, text);
   else state.sb.direct(state.active.peer, text);
   $("composer-text").value = "";

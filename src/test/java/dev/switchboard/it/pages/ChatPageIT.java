@@ -1,10 +1,14 @@
 package dev.switchboard.it.pages;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.it.Deployments;
+import dev.switchboard.it.SessionApi;
+import dev.switchboard.testing.WsClient;
+import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -13,6 +17,9 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.support.ui.Select;
 
@@ -27,6 +34,50 @@ class ChatPageIT {
 
     static String unique(String prefix) {
         return prefix + UUID.randomUUID().toString().substring(0, 6);
+    }
+
+    /**
+     * A busy room on a laptop and on a phone: the page stays the window's height (the list scrolls, not the page), the
+     * input and the newest message stay on screen, and the chat is not shown behind the sign-in card.
+     */
+    @Test
+    void fiftyMessagesKeepTheInputAndTheNewestMessageOnScreenOnALaptopAndAPhone() throws Exception {
+        for (Dimension size : List.of(new Dimension(1280, 800), new Dimension(390, 844))) {
+            String room = unique("busy");
+            try (Browser browser = Browser.open()) {
+                browser.driver().manage().window().setSize(size);
+                ChatPage page = new ChatPage(browser).open();
+                assertFalse(browser.driver().findElement(By.id("chat")).isDisplayed(), "no chat behind the sign-in card");
+                page.signIn(unique("reader")).join(room);
+                // two other people fill the room, each within the rate limit's burst
+                for (String writer : List.of(unique("w"), unique("v"))) {
+                    try (WsClient c = WsClient.connect(URI.create(Deployments.ws("/ws/chat") + "?token=" + SessionApi.token(writer)))) {
+                        c.expect("welcome");
+                        c.join(room);
+                        for (int i = 0; i < 25; i++) {
+                            c.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"text\":\"" + writer + " line " + i + "\",\"id\":\"l" + i + "\"}");
+                        }
+                        for (int i = 0; i < 25; i++) {
+                            c.until("ack");
+                        }
+                    }
+                }
+                page.say("my own line");
+                page.awaitMessage("my own line");
+                assertEquals(51, page.messages().size());
+                JavascriptExecutor js = (JavascriptExecutor) browser.driver();
+                long viewport = ((Number) js.executeScript("return window.innerHeight")).longValue();
+                long pageHeight = ((Number) js.executeScript("return document.scrollingElement.scrollHeight")).longValue();
+                assertTrue(pageHeight <= viewport + 1, size + ": the page grew to " + pageHeight + " px in a " + viewport + " px window");
+                Rectangle input = browser.visible("#composer-text").getRect();
+                assertTrue(input.getY() >= 0 && input.getY() + input.getHeight() <= viewport, size + ": the input is off screen at " + input);
+                Rectangle list = browser.driver().findElement(By.id("messages")).getRect();
+                List<org.openqa.selenium.WebElement> shown = browser.driver().findElements(By.cssSelector("#messages .message"));
+                Rectangle newest = shown.get(shown.size() - 1).getRect();
+                assertTrue(newest.getY() + newest.getHeight() <= list.getY() + list.getHeight() + 1 && newest.getY() >= list.getY(),
+                        size + ": the newest message is scrolled into view (" + newest + " in " + list + ")");
+            }
+        }
     }
 
     @Test
@@ -46,6 +97,7 @@ class ChatPageIT {
 
             pb.say("hello " + alice);
             pa.awaitMessage("hello " + alice);
+            assertEquals("", a.driver().findElement(By.id("typing")).getText(), "his message came: he no longer types");
             pa.say("hi " + bob + "!");
             pb.awaitMessage("hi " + bob + "!");
             assertEquals(List.of("hello " + alice, "hi " + bob + "!"), pb.messages(), "same order for both");
@@ -57,8 +109,9 @@ class ChatPageIT {
 
             pa.writeTo(bob).say("just between us");
             pa.awaitMessage("just between us");
-            // bob sees a new conversation with an unread badge, then the message
+            // bob sees a new conversation with an unread badge and the count in the tab's title, then the message
             b.visible("[data-testid='dm-" + alice + "'] .badge");
+            b.await(d -> d.getTitle().equals("(1) Switchboard"));
             b.click("[data-testid='dm-" + alice + "']");
             pb.awaitMessage("just between us");
             b.screenshot("chat-direct");
@@ -131,6 +184,31 @@ class ChatPageIT {
             zh.awaitText("#status", "离线");
             new Select(zh.visible("#lang")).selectByValue("en");
             zh.awaitText("#signin-heading", "Sign in");
+        }
+    }
+
+    /**
+     * 2,000 Chinese characters are 6,000 UTF-8 bytes, over the 4,096 the server takes: the text stays in the box, whole,
+     * nothing is sent, and the reason is given in Chinese (no English error text on a Chinese page). Shortened, it goes.
+     */
+    @Test
+    void anOverLongMessageIsKeptWithAReasonInTheReadersLanguage() {
+        try (Browser zh = Browser.open("zh-CN")) {
+            String room = unique("long");
+            ChatPage page = new ChatPage(zh).open().signIn(unique("li")).join(room);
+            String text = "长".repeat(2000);
+            org.openqa.selenium.WebElement input = zh.visible("#composer-text");
+            ((JavascriptExecutor) zh.driver()).executeScript("arguments[0].value = arguments[1]", input, text);
+            input.sendKeys(org.openqa.selenium.Keys.ENTER);
+            zh.await(d -> !d.findElement(By.id("notice")).getText().isEmpty());
+            String reason = zh.driver().findElement(By.id("notice")).getText();
+            assertTrue(reason.contains("6000") && reason.contains("4096"), reason);
+            assertFalse(reason.matches(".*[A-Za-z]{3,}.*"), "no English on the Chinese page: " + reason);
+            assertEquals(text, input.getAttribute("value"), "every character is still in the box");
+            assertEquals(List.of(), page.messages(), "nothing was sent");
+            ((JavascriptExecutor) zh.driver()).executeScript("arguments[0].value = arguments[1]", input, "短的");
+            input.sendKeys(org.openqa.selenium.Keys.ENTER);
+            page.awaitMessage("短的");
         }
     }
 }
