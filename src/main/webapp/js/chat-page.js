@@ -388,6 +388,7 @@ $("composer").addEventListener("submit", (e) => {
     return;
   }
   notice("");
+  lastTyping = 0; // the others clear "typing" when this message arrives: the next keystroke says it again
   if (state.active.kind === "room") state.sb.send(state.active.name, text);
   else state.sb.direct(state.active.peer, text);
   $("composer-text").value = "";
