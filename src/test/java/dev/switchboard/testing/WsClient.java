@@ -94,12 +94,21 @@ public final class WsClient implements AutoCloseable {
         return session;
     }
 
+    /** Sends and waits until written, so a failed write fails the test here instead of as a missing answer later. */
     public void send(String json) {
-        session.getAsyncRemote().sendText(json);
+        try {
+            session.getBasicRemote().sendText(json);
+        } catch (IOException e) {
+            throw new AssertionError("send failed: " + e, e);
+        }
     }
 
     public void sendBinary(byte[] data) {
-        session.getAsyncRemote().sendBinary(java.nio.ByteBuffer.wrap(data));
+        try {
+            session.getBasicRemote().sendBinary(java.nio.ByteBuffer.wrap(data));
+        } catch (IOException e) {
+            throw new AssertionError("send failed: " + e, e);
+        }
     }
 
     /** The next frame, whatever it is. */
@@ -107,7 +116,8 @@ public final class WsClient implements AutoCloseable {
         try {
             JsonObject o = frames.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             if (o == null) {
-                fail("no frame within " + TIMEOUT_SECONDS + " s");
+                fail("no frame within " + TIMEOUT_SECONDS + " s (session " + (session.isOpen() ? "open"
+                        : "closed: " + closed.getNow(null)) + ")");
             }
             return o;
         } catch (InterruptedException e) {
