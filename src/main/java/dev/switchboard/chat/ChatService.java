@@ -17,21 +17,24 @@ public class ChatService {
     private RoomService rooms;
     private DirectMessages directs;
     private UserDirectory users;
+    private Memberships memberships;
     private Settings settings;
 
     protected ChatService() {} // for CDI proxies
 
     @Inject
-    public ChatService(RoomService rooms, DirectMessages directs, UserDirectory users, Settings settings) {
+    public ChatService(RoomService rooms, DirectMessages directs, UserDirectory users, Memberships memberships,
+            Settings settings) {
         this.rooms = rooms;
         this.directs = directs;
         this.users = users;
+        this.memberships = memberships;
         this.settings = settings;
     }
 
     public void opened(Connection c) {
         users.remember(c.user());
-        c.send(new ServerMessage.Welcome(c.user(), settings.heartbeatSeconds()));
+        c.send(new ServerMessage.Welcome(c.user(), settings.heartbeatSeconds(), memberships.opened(c)));
     }
 
     public void handle(Connection c, ClientMessage message) {
@@ -42,9 +45,13 @@ public class ChatService {
         } else if (message instanceof ClientMessage.Ping) {
             c.send(new ServerMessage.Pong());
         } else if (message instanceof ClientMessage.Join m) {
-            rooms.join(c, m.room(), m.since(), m.epoch(), m.last());
+            if (rooms.join(c, m.room(), m.since(), m.epoch(), m.last())) {
+                memberships.joined(c, m.room());
+            }
         } else if (message instanceof ClientMessage.Leave m) {
-            rooms.leave(c, m.room());
+            if (rooms.leave(c, m.room())) {
+                memberships.left(c, m.room());
+            }
         } else if (message instanceof ClientMessage.Direct m) {
             directs.send(c, m.to(), m.text(), m.id());
         } else if (message instanceof ClientMessage.Invalid m) {

@@ -69,10 +69,11 @@ public class RoomService {
      * Joins a room or {@code @me}: the one race-free join of every stream ({@link StreamFollowers#join}), answered
      * with {@code joined} (latest seq, epoch, members, recovered) and the replay.
      */
-    public void join(Connection c, String room, Long since, String epoch, Integer last) {
+    /** Joins a room or the user's inbox; true when {@code room} is a valid room name (not an inbox). */
+    public boolean join(Connection c, String room, Long since, String epoch, Integer last) {
         String stream = streamOf(c, room, null);
         if (stream == null) {
-            return;
+            return false;
         }
         boolean rejoin = followers.follows(stream, c);
         boolean isRoom = !StreamNames.isInbox(stream);
@@ -83,19 +84,22 @@ public class RoomService {
             List<String> members = isRoom ? presence.members(room) : List.of(c.user());
             return new ServerMessage.Joined(room, replay.latest(), replay.epoch(), members, replay.recovered());
         });
+        return isRoom;
     }
 
-    public void leave(Connection c, String room) {
+    /** Leaves a room or the inbox; true when a joined room (not an inbox) was left. */
+    public boolean leave(Connection c, String room) {
         String stream = streamOf(c, room, null);
         if (stream == null) {
-            return;
+            return false;
         }
         if (!followers.unfollow(stream, c)) {
             c.send(new ServerMessage.Error(ErrorCode.NOT_JOINED, "not joined: " + room, null));
-            return;
+            return false;
         }
         c.send(new ServerMessage.Left(room));
         departed(c, stream);
+        return !StreamNames.isInbox(stream);
     }
 
     public void send(Connection c, String room, String text, String id) {

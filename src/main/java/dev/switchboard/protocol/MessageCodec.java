@@ -95,6 +95,11 @@ public final class MessageCodec implements Decoder.Text<ClientMessage>, Encoder.
                 g.write("type", "pong");
             } else if (message instanceof ServerMessage.Welcome m) {
                 g.write("type", "welcome").write("user", m.user()).write("heartbeat", m.heartbeat());
+                if (m.rooms() != null) {
+                    g.writeStartArray("rooms");
+                    m.rooms().forEach(g::write);
+                    g.writeEnd();
+                }
             } else if (message instanceof ServerMessage.Error m) {
                 g.write("type", "error").write("code", m.code().wire()).write("message", m.message());
                 writeIfPresent(g, "id", m.id());

@@ -7,7 +7,12 @@ import java.util.List;
 /** Everything the server sends. {@link MessageCodec} turns each into exactly one JSON text frame. */
 public sealed interface ServerMessage {
 
-    record Welcome(String user, int heartbeat) implements ServerMessage {}
+    /** {@code rooms}: on {@code /ws/chat}, the rooms the user is in (kept by the server); null on {@code /ws/topics}. */
+    record Welcome(String user, int heartbeat, List<String> rooms) implements ServerMessage {
+        public Welcome(String user, int heartbeat) {
+            this(user, heartbeat, null);
+        }
+    }
 
     /**
      * {@code seq} is the latest seq in the stream, {@code epoch} its history's; {@code recovered} is false when the

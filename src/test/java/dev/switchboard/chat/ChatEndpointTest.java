@@ -75,6 +75,36 @@ class ChatEndpointTest {
         }
     }
 
+    /** The rooms a user joined come back in every new connection's welcome, until the user leaves one on purpose. */
+    @Test
+    void joinedRoomsFollowTheUserToEveryDevice() {
+        String user = "nomad" + System.nanoTime() % 100_000;
+        try (WsClient phone = as(user)) {
+            phone.send("{\"type\":\"join\",\"room\":\"@me\"}");
+            phone.expect("joined");
+            for (String room : List.of("camp", "trail", "camp")) { // camp again: still one membership
+                phone.send("{\"type\":\"join\",\"room\":\"" + room + "\"}");
+                phone.until("joined");
+            }
+            phone.send("{\"type\":\"join\",\"room\":\"no spaces\"}");
+            assertEquals("bad_request", phone.until("error").getString("code"));
+        }
+        try (WsClient laptop = WsClient.connect(server.uri(ChatEndpoint.PATH, user))) {
+            assertEquals(List.of("camp", "trail"), strings(laptop.expect("welcome").getJsonArray("rooms")));
+            laptop.join("trail");
+            laptop.send("{\"type\":\"leave\",\"room\":\"trail\"}");
+            laptop.until("left");
+        }
+        try (WsClient tablet = WsClient.connect(server.uri(ChatEndpoint.PATH, user))) { // a disconnect is no leave
+            assertEquals(List.of("camp"), strings(tablet.expect("welcome").getJsonArray("rooms")));
+        }
+        assertEquals(List.of("camp"), server.memberships.roomsOf(user));
+    }
+
+    private static List<String> strings(jakarta.json.JsonArray a) {
+        return a.getValuesAs(jakarta.json.JsonString.class).stream().map(jakarta.json.JsonString::getString).toList();
+    }
+
     @Test
     void messagesAreAckedThenBroadcastInSeqOrderWithTheAuthenticatedSender() {
         try (WsClient alice = as("alice"); WsClient bob = as("bob")) {

@@ -56,6 +56,7 @@ public final class TestServer implements AutoCloseable {
     public final RoomService rooms;
     public final ConnectionRegistry connections;
     public final TopicService topics;
+    public final dev.switchboard.chat.Memberships memberships;
     private final ExecutorService closer = Executors.newCachedThreadPool();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final HttpServer http;
@@ -71,7 +72,8 @@ public final class TestServer implements AutoCloseable {
         rooms = new RoomService(this.history, followers, fanOut, presence, settings);
         UserDirectory users = new UserDirectory(this.history, (dev.switchboard.delivery.HistoryDatabase) null);
         DirectMessages directs = new DirectMessages(this.history, fanOut, users, rooms);
-        ChatService chat = new ChatService(rooms, directs, users, settings);
+        memberships = new dev.switchboard.chat.Memberships((dev.switchboard.delivery.HistoryDatabase) null);
+        ChatService chat = new ChatService(rooms, directs, users, memberships, settings);
         connections = new ConnectionRegistry(settings, closer, scheduler);
         topics = new TopicService(settings, this.history, fanOut, new TopicSubscriptions(followers, fanOut, settings));
         InboundGuard guard = new InboundGuard(settings, new RateLimiter(settings));
