@@ -1,10 +1,16 @@
 // The chat page: rooms and direct conversations, history, presence, typing, unread counts and the
 // connection's status. Everything a message carries is rendered with textContent, never as HTML.
+// Nothing typed is lost: a message shows at once ("sending…", also while offline: the client resends it after
+// a reconnect) until the server's copy replaces it; a refused one goes back into the box with the reason.
 import { Switchboard, signIn, signOut, whoAmI } from "./switchboard.js";
-import { t, applyTranslations, languageSwitcher } from "./i18n.js";
+import { t, applyTranslations, languageSwitcher, STRINGS } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
-const ROOMS_KEY = "switchboard.rooms";
+const ROOMS_KEY = "switchboard.rooms"; // rooms of pages from before the server kept them: joined once, then dropped
+const ROOM_NAME = /^[A-Za-z0-9_.\-]{1,64}$/;
+const USER_NAME = /^[A-Za-z0-9_.\-]{1,32}$/;
+/** Refusals worth a retry as they are (the message itself was fine); any other puts the text back in the box. */
+const TRANSIENT = new Set(["rate_limited"]);
 
 const state = {
   sb: null,
@@ -16,7 +22,28 @@ const state = {
   dms: new Map(), // peer -> { messages: Map<"part:seq", m>, gaps: Set<part>, unread }
   inboxUpTo: null,
   inboxPart: 0, // the part of @me (every direct conversation) direct messages arrive in now
+  pending: new Map(), // client id -> { kind, key, text, ts, failed: code | null }: sent, not yet back from the server
+  closed: new Map(), // peer -> seq: direct conversations closed here, until a message after that seq comes
+  welcomed: false,
 };
+
+const storageKey = (what) => `switchboard.${what}.${state.me}`;
+
+function rememberActive() {
+  localStorage.setItem(storageKey("active"), JSON.stringify(state.active));
+}
+
+function rememberClosed() {
+  localStorage.setItem(storageKey("closed"), JSON.stringify([...state.closed]));
+}
+
+function loadClosed() {
+  try { state.closed = new Map(JSON.parse(localStorage.getItem(storageKey("closed"))) || []); } catch { state.closed = new Map(); }
+}
+
+function savedActive() {
+  try { return JSON.parse(localStorage.getItem(storageKey("active"))); } catch { return null; }
+}
 
 function room(name) {
   if (!state.rooms.has(name)) {
@@ -43,12 +70,13 @@ function isActive(kind, key) {
   return state.active && state.active.kind === kind && (state.active.name === key || state.active.peer === key);
 }
 
-function savedRooms() {
-  try { return JSON.parse(localStorage.getItem(ROOMS_KEY)) || ["lobby"]; } catch { return ["lobby"]; }
+function legacyRooms() {
+  try { return JSON.parse(localStorage.getItem(ROOMS_KEY)) || []; } catch { return []; }
 }
 
-function saveRooms() {
-  localStorage.setItem(ROOMS_KEY, JSON.stringify([...state.rooms.keys()]));
+function current() {
+  if (!state.active) return null;
+  return state.active.kind === "room" ? room(state.active.name) : conversation(state.active.peer);
 }
 
 // ---- rendering ----
@@ -58,25 +86,86 @@ function messageItem(m) {
   li.className = m.from === state.me ? "message mine" : "message";
   li.dataset.part = m.part;
   li.dataset.seq = m.seq;
+  li.dataset.day = dayOf(m.ts);
   const head = document.createElement("div");
   head.className = "head";
   const who = document.createElement("span");
   who.className = "from";
   who.textContent = m.from;
+  who.title = m.from;
   const time = document.createElement("time");
   time.dateTime = m.ts;
   time.textContent = new Date(m.ts).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  time.title = new Date(m.ts).toLocaleString();
+  time.title = new Date(m.ts).toLocaleString([], { dateStyle: "full", timeStyle: "medium" });
   head.append(who, time);
   li.append(head, m.attachment ? attachmentView(m.attachment) : textView(m.text));
   return li;
 }
 
+/** A message sent here and not yet back from the server: "sending…", or why it was not taken, with a retry. */
+function pendingItem(id, p) {
+  const li = messageItem({ from: state.me, ts: p.ts, text: p.text, part: Infinity, seq: Infinity });
+  li.classList.add("pending");
+  li.dataset.pending = id;
+  delete li.dataset.day; // no day of its own: it sits after every stored message
+  const status = document.createElement("span");
+  status.className = "state";
+  if (p.failed) {
+    li.classList.add("failed");
+    status.textContent = t("pending.failed", { reason: errorText({ code: p.failed }) });
+    const retry = document.createElement("button");
+    retry.type = "button";
+    retry.className = "secondary";
+    retry.textContent = t("pending.retry");
+    retry.addEventListener("click", () => { state.pending.delete(id); li.remove(); sendText(p.kind, p.key, p.text); });
+    status.append(retry);
+  } else if (!p.acked) {
+    status.textContent = t("pending.sending");
+  }
+  li.querySelector(".head").append(status);
+  return li;
+}
+
+const LINK = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
+
+/** The text as typed (line breaks kept by CSS), web addresses as links: built from text nodes, never HTML. */
 function textView(content) {
   const text = document.createElement("p");
   text.className = "text";
-  text.textContent = content;
+  let at = 0;
+  for (const match of content.matchAll(LINK)) {
+    let url;
+    try { url = new URL(match[0]); } catch { continue; }
+    if (url.protocol !== "http:" && url.protocol !== "https:") continue;
+    text.append(content.slice(at, match.index));
+    const a = document.createElement("a");
+    a.href = url.href;
+    a.textContent = match[0];
+    a.target = "_blank";
+    a.rel = "noopener noreferrer nofollow";
+    text.append(a);
+    at = match.index + match[0].length;
+  }
+  text.append(content.slice(at));
   return text;
+}
+
+/** The local calendar day of a timestamp, e.g. "2026-12-03": what date separators compare. */
+function dayOf(ts) {
+  const d = new Date(ts);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+function dayItem(ts) {
+  const li = document.createElement("li");
+  li.className = "day";
+  li.setAttribute("role", "separator");
+  const day = dayOf(ts);
+  const today = dayOf(Date.now());
+  const yesterday = dayOf(Date.now() - 86_400_000);
+  li.textContent = day === today ? t("day.today") : day === yesterday ? t("day.yesterday")
+    : new Date(ts).toLocaleDateString([], { weekday: "long", year: "numeric", month: "long", day: "numeric" });
+  return li;
 }
 
 /** Images inline, anything else as a download link; the name is text, the bytes a local blob. */
@@ -107,32 +196,67 @@ function gapItem(part) {
   return li;
 }
 
+function pendingOf(kind, key) {
+  return [...state.pending.entries()].filter(([, p]) => p.kind === kind && p.key === key);
+}
+
 function renderMessages() {
   const list = $("messages");
-  const c = state.active && (state.active.kind === "room" ? room(state.active.name) : conversation(state.active.peer));
+  const c = current();
+  hideJump();
   if (!c) return list.replaceChildren();
-  const items = [...c.messages.values()].map((m) => ({ part: m.part, seq: m.seq, item: () => messageItem(m) }))
-    .concat([...c.gaps].map((part) => ({ part, seq: 0, item: () => gapItem(part) })))
+  const sorted = [...c.messages.values()].map((m) => ({ part: m.part, seq: m.seq, m }))
+    .concat([...c.gaps].map((part) => ({ part, seq: 0 })))
     .sort((a, b) => a.part - b.part || a.seq - b.seq);
-  if (c.messages.size === 0) {
+  const items = [];
+  let day = null;
+  for (const i of sorted) {
+    if (i.m && dayOf(i.m.ts) !== day) { day = dayOf(i.m.ts); items.push(dayItem(i.m.ts)); }
+    items.push(i.m ? messageItem(i.m) : gapItem(i.part));
+  }
+  const key = state.active.kind === "room" ? state.active.name : state.active.peer;
+  const pending = pendingOf(state.active.kind, key);
+  if (c.messages.size === 0 && pending.length === 0) {
     const empty = document.createElement("li");
     empty.className = "empty";
     empty.textContent = t("empty.room");
-    items.push({ item: () => empty });
+    items.push(empty);
   }
-  list.replaceChildren(...items.map((i) => i.item()));
+  items.push(...pending.map(([id, p]) => pendingItem(id, p)));
+  list.replaceChildren(...items);
   list.scrollTop = list.scrollHeight;
 }
 
+function atBottom(list) {
+  return list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+}
+
+/** A message of the open conversation: in seq order, before anything still pending, with a day line when due. */
 function appendMessage(m) {
   const list = $("messages");
   list.querySelector(".empty")?.remove();
-  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-  const item = messageItem(m);
-  const after = [...list.children].find((li) => Number(li.dataset.part) > m.part
+  const bottom = atBottom(list);
+  const after = [...list.children].find((li) => li.dataset.pending || Number(li.dataset.part) > m.part
     || (Number(li.dataset.part) === m.part && Number(li.dataset.seq) > m.seq));
-  list.insertBefore(item, after || null);
-  if (atBottom || m.from === state.me) list.scrollTop = list.scrollHeight;
+  const before = after ? after.previousElementSibling : list.lastElementChild;
+  const previous = before && before.matches(".message:not(.pending)") ? before : null;
+  if (after && !after.dataset.pending) return renderMessages(); // history filled in before others: lay it out again
+  if (!previous || previous.dataset.day !== dayOf(m.ts)) list.insertBefore(dayItem(m.ts), after || null);
+  list.insertBefore(messageItem(m), after || null);
+  if (bottom || m.from === state.me) list.scrollTop = list.scrollHeight;
+  else showJump();
+}
+
+let unseen = 0;
+function showJump() {
+  unseen++;
+  $("jump").textContent = t("jump", { count: unseen });
+  $("jump").hidden = false;
+}
+
+function hideJump() {
+  unseen = 0;
+  $("jump").hidden = true;
 }
 
 function conversationButton(label, unread, active, onClick, testId) {
@@ -144,6 +268,7 @@ function conversationButton(label, unread, active, onClick, testId) {
   if (active) b.setAttribute("aria-current", "true");
   const name = document.createElement("span");
   name.textContent = label;
+  b.title = label;
   b.append(name);
   if (unread > 0) {
     const badge = document.createElement("span");
@@ -160,7 +285,7 @@ function conversationButton(label, unread, active, onClick, testId) {
 function renderSidebar() {
   $("rooms").replaceChildren(...[...state.rooms.entries()].map(([name, r]) =>
     conversationButton(`#${name}`, r.unread, isActive("room", name), () => open({ kind: "room", name }), `room-${name}`)));
-  $("dms").replaceChildren(...[...state.dms.entries()].map(([peer, c]) =>
+  $("dms").replaceChildren(...[...state.dms.entries()].filter(([peer]) => !state.closed.has(peer)).map(([peer, c]) =>
     conversationButton(peer, c.unread, isActive("dm", peer), () => open({ kind: "dm", peer }), `dm-${peer}`)));
   renderTabTitle();
 }
@@ -182,7 +307,14 @@ function renderMembers() {
 }
 
 function renderTitle() {
-  $("conversation-title").textContent = !state.active ? "" : state.active.kind === "room" ? `#${state.active.name}` : `@${state.active.peer}`;
+  const title = !state.active ? "" : state.active.kind === "room" ? `#${state.active.name}` : `@${state.active.peer}`;
+  $("conversation-title").textContent = title;
+  $("conversation-title").title = title;
+  $("leave").hidden = !state.active;
+  $("leave").textContent = state.active?.kind === "dm" ? t("conversation.close") : t("room.leave");
+  // attachments go to rooms only (the protocol has none for direct messages): no button where it would do nothing
+  $("attach").disabled = state.active?.kind !== "room";
+  document.querySelector(".attach-button").hidden = state.active?.kind !== "room";
 }
 
 function renderStatus(s) {
@@ -197,7 +329,10 @@ function notice(text) {
 
 function open(target) {
   state.active = target;
-  const c = target.kind === "room" ? room(target.name) : conversation(target.peer);
+  if (target.kind === "dm" && state.closed.delete(target.peer)) rememberClosed();
+  rememberActive();
+  closeDrawers();
+  const c = current();
   c.unread = 0;
   notice("");
   endTyping();
@@ -210,8 +345,15 @@ function open(target) {
 
 // ---- protocol events ----
 
+/** The server's copy of a message sent here: the pending one gives way to it. */
+function arrived(m) {
+  if (m.from !== state.me || !m.id || !state.pending.delete(m.id)) return;
+  document.querySelector(`[data-pending="${CSS.escape(m.id)}"]`)?.remove();
+}
+
 function onMessage(m) {
   const r = room(m.room);
+  arrived(m);
   if (!keep(r, m, r.part)) return;
   if (isActive("room", m.room) && typingUser === m.from) endTyping(); // their message came: they stopped typing
   if (isActive("room", m.room)) appendMessage(m);
@@ -228,7 +370,13 @@ function onDirect(m) {
   const peer = m.from === state.me ? m.to : m.from;
   const c = conversation(peer);
   const fresh = !state.dms.has(peer) || c.messages.size === 0;
+  arrived(m);
   if (!keep(c, m, state.inboxPart)) return;
+  if (state.closed.has(peer) && m.seq > state.closed.get(peer)) { // a new message reopens a closed conversation
+    state.closed.delete(peer);
+    rememberClosed();
+    renderSidebar();
+  }
   if (isActive("dm", peer)) appendMessage(m);
   else if (m.seq > state.inboxUpTo && m.from !== state.me) c.unread++;
   if (fresh || !isActive("dm", peer)) renderSidebar();
@@ -291,21 +439,76 @@ function endTyping() {
   $("typing").textContent = "";
 }
 
-/** Every refusal in the reader's language: by its code, never the server's English message alone. */
-function onError(m) {
-  if (m.code === "not_found") notice(t("error.not_found", { detail: m.message.replace(/^.*: /, "") }));
-  else if (ERROR_KEYS.has(m.code)) notice(t("error." + m.code, m));
-  else notice(t("error.generic", { code: m.code }));
+/** A refusal in the reader's language: by its code, never the server's English message alone. */
+function errorText(m) {
+  const key = `error.${m.code}`;
+  return STRINGS.en[key] ? t(key, { message: m.message || "", detail: m.detail || "" }) : t("error.generic", { code: m.code });
 }
-const ERROR_KEYS = new Set(["too_large", "rate_limited", "not_joined", "forbidden", "bad_request"]);
+
+/**
+ * A refusal. One of a message sent here puts its text back in the box (after anything typed since), or, when the
+ * message itself was fine (too many at once), keeps it in the list with a retry.
+ */
+function onError(m) {
+  const p = m.id && state.pending.get(m.id);
+  if (m.code === "not_found") m.detail = p ? p.key : m.message.replace(/^.*: /, "");
+  notice(errorText(m));
+  if (!p) return;
+  if (TRANSIENT.has(m.code)) {
+    p.failed = m.code;
+  } else {
+    state.pending.delete(m.id);
+    if (isActive(p.kind, p.key)) {
+      const box = $("composer-text");
+      box.value = box.value.trim() ? `${p.text}\n${box.value}` : p.text;
+      fitComposer();
+    }
+  }
+  if (isActive(p.kind, p.key)) renderMessages();
+}
 
 // ---- actions ----
 
-function joinRoom(name) {
+function joinRoom(name, show = true) {
+  if (!state.sb.rooms.has(name)) state.sb.join(name);
   room(name);
-  state.sb.join(name);
-  saveRooms();
-  open({ kind: "room", name });
+  if (show) open({ kind: "room", name });
+  else renderSidebar();
+}
+
+/** Leaves the open room for good (on every device: the server forgets the membership), or closes a conversation here. */
+function leaveActive() {
+  const a = state.active;
+  if (!a) return;
+  if (a.kind === "room") {
+    state.sb.leave(a.name);
+    state.rooms.delete(a.name);
+  } else {
+    const c = conversation(a.peer);
+    state.closed.set(a.peer, Math.max(0, ...[...c.messages.values()].map((m) => m.seq)));
+    rememberClosed();
+  }
+  for (const [id, p] of pendingOf(a.kind, a.kind === "room" ? a.name : a.peer)) state.pending.delete(id);
+  const next = state.rooms.keys().next().value;
+  if (next) open({ kind: "room", name: next });
+  else { state.active = null; rememberActive(); renderTitle(); renderMessages(); renderSidebar(); renderMembers(); }
+}
+
+/**
+ * Every connection's welcome lists the rooms this user is in (kept by the server, so they follow the user to every
+ * device): join those not joined here. The first welcome also opens where this browser was last.
+ */
+function onWelcome(m) {
+  const rooms = [...(m.rooms || []), ...(state.welcomed ? [] : legacyRooms())];
+  localStorage.removeItem(ROOMS_KEY);
+  if (!state.welcomed && rooms.length === 0 && state.rooms.size === 0) rooms.push("lobby"); // a first visit
+  rooms.forEach((r) => joinRoom(r, false));
+  if (state.welcomed) return;
+  state.welcomed = true;
+  const last = savedActive();
+  if (last?.kind === "room" && state.rooms.has(last.name)) open(last);
+  else if (last?.kind === "dm" && USER_NAME.test(last.peer || "")) open({ kind: "dm", peer: last.peer });
+  else if (state.rooms.size) open({ kind: "room", name: state.rooms.keys().next().value });
 }
 
 function start(user) {
@@ -321,17 +524,30 @@ function start(user) {
     .on("message", onMessage)
     .on("direct", onDirect)
     .on("attachment", onAttachment)
+    .on("welcome", onWelcome)
     .on("joined", onJoined)
     .on("gap", onGap)
     .on("presence", onPresence)
     .on("typing", onTyping)
     .on("error", onError)
+    .on("ack", onAck)
     .on("signed-out", () => { $("chat").hidden = true; $("signin").hidden = false; });
+  loadClosed();
   sb.connect();
   sb.join("@me");
-  const rooms = savedRooms();
-  rooms.forEach((r) => { room(r); sb.join(r); });
-  open({ kind: "room", name: rooms[0] || "lobby" });
+}
+
+/**
+ * Stored. The server's copy usually follows and replaces the pending message; when it came already (a resend after
+ * a reconnect of one delivered before it) the pending one goes now; else it waits for it, no longer "sending…".
+ */
+function onAck(m) {
+  const p = state.pending.get(m.id);
+  if (!p) return;
+  const c = p.kind === "room" ? room(p.key) : conversation(p.key);
+  if ([...c.messages.values()].some((x) => x.id === m.id && x.from === state.me)) state.pending.delete(m.id);
+  else p.acked = true;
+  if (isActive(p.kind, p.key)) renderMessages();
 }
 
 function showSignin() {
@@ -360,19 +576,58 @@ $("signout").addEventListener("click", async () => {
   location.reload();
 });
 
+/** A name's problem in the reader's language, or "" when it is fine; the input keeps what was typed. */
+function nameProblem(value, pattern, max, key) {
+  if (!value) return "";
+  if (value.length > max) return t(`${key}.tooLong`, { max, length: value.length });
+  return pattern.test(value) ? "" : t(`${key}.invalid`, { max });
+}
+
+function hint(id, text) {
+  $(id).textContent = text;
+  $(id).hidden = !text;
+}
+
+$("join-room").addEventListener("input", () => hint("join-hint", nameProblem($("join-room").value.trim(), ROOM_NAME, 64, "rooms.name")));
+$("dm-user").addEventListener("input", () => hint("dm-hint", nameProblem($("dm-user").value.trim(), USER_NAME, 32, "dms.name")));
+
 $("join-form").addEventListener("submit", (e) => {
   e.preventDefault();
-  joinRoom($("join-room").value.trim());
+  const name = $("join-room").value.trim();
+  const problem = nameProblem(name, ROOM_NAME, 64, "rooms.name");
+  hint("join-hint", problem);
+  if (!name || problem) return $("join-room").focus();
+  joinRoom(name);
   $("join-room").value = "";
 });
 
-$("dm-form").addEventListener("submit", (e) => {
+/** A direct conversation opens only with someone the server knows: asked before anything is typed. */
+$("dm-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   const peer = $("dm-user").value.trim();
-  conversation(peer);
+  const problem = nameProblem(peer, USER_NAME, 32, "dms.name");
+  hint("dm-hint", problem);
+  if (!peer || problem) return $("dm-user").focus();
+  const known = await fetch(`api/users/${encodeURIComponent(peer)}`, { cache: "no-store" }).then((r) => r.status, () => 0);
+  if (known === 404) return hint("dm-hint", t("dms.unknown", { name: peer }));
+  conversation(peer); // offline (0) or any other answer: the server decides when the message is sent
   $("dm-user").value = "";
   open({ kind: "dm", peer });
 });
+
+$("leave").addEventListener("click", leaveActive);
+
+/** Sends text to a room or a person; it shows at once as pending, whatever the connection is doing. */
+function sendText(kind, key, text) {
+  const id = kind === "room" ? state.sb.send(key, text) : state.sb.direct(key, text);
+  state.pending.set(id, { kind, key, text, ts: new Date().toISOString(), failed: null });
+  if (isActive(kind, key)) {
+    const list = $("messages");
+    list.querySelector(".empty")?.remove();
+    list.append(pendingItem(id, state.pending.get(id)));
+    list.scrollTop = list.scrollHeight;
+  }
+}
 
 /** The server's default limit on a message's text (switchboard.limits.text), in UTF-8 bytes. */
 const MAX_TEXT_BYTES = 4096;
@@ -389,10 +644,54 @@ $("composer").addEventListener("submit", (e) => {
   }
   notice("");
   lastTyping = 0; // the others clear "typing" when this message arrives: the next keystroke says it again
-  if (state.active.kind === "room") state.sb.send(state.active.name, text);
-  else state.sb.direct(state.active.peer, text);
+  sendText(state.active.kind, state.active.kind === "room" ? state.active.name : state.active.peer, text);
   $("composer-text").value = "";
+  fitComposer();
 });
+
+/** Enter sends, Shift+Enter starts a new line (and Enter while an input method is composing is the IME's). */
+$("composer-text").addEventListener("keydown", (e) => {
+  if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    $("composer").requestSubmit();
+  }
+});
+
+/** The box grows with its lines (up to the CSS max-height, then it scrolls) and counts bytes near the limit. */
+function fitComposer() {
+  const box = $("composer-text");
+  box.style.height = "auto";
+  box.style.height = `${box.scrollHeight + 2}px`;
+  const bytes = utf8.encode(box.value.trim()).length;
+  const count = $("composer-count");
+  count.hidden = bytes < MAX_TEXT_BYTES * 0.8;
+  count.textContent = t("composer.count", { bytes, limit: MAX_TEXT_BYTES });
+  count.classList.toggle("over", bytes > MAX_TEXT_BYTES);
+}
+
+$("messages").addEventListener("scroll", () => { if (atBottom($("messages"))) hideJump(); });
+$("jump").addEventListener("click", () => { $("messages").scrollTop = $("messages").scrollHeight; hideJump(); });
+
+// ---- phone width: rooms and people are drawers over the conversation ----
+
+function toggleDrawer(which) {
+  const chat = $("chat");
+  const open = !chat.classList.contains(`${which}-open`);
+  closeDrawers();
+  chat.classList.toggle(`${which}-open`, open);
+  $(which === "rooms" ? "drawer-toggle" : "people-toggle").setAttribute("aria-expanded", String(open));
+}
+
+function closeDrawers() {
+  $("chat").classList.remove("rooms-open", "people-open");
+  $("drawer-toggle").setAttribute("aria-expanded", "false");
+  $("people-toggle").setAttribute("aria-expanded", "false");
+}
+
+$("drawer-toggle").addEventListener("click", () => toggleDrawer("rooms"));
+$("people-toggle").addEventListener("click", () => toggleDrawer("people"));
+$("backdrop").addEventListener("click", closeDrawers);
+document.addEventListener("keydown", (e) => { if (e.key === "Escape") closeDrawers(); });
 
 $("attach").addEventListener("change", async () => {
   const file = $("attach").files[0];
@@ -404,6 +703,7 @@ $("attach").addEventListener("change", async () => {
 
 let lastTyping = 0;
 $("composer-text").addEventListener("input", () => {
+  fitComposer();
   if (state.active?.kind === "room" && Date.now() - lastTyping > 2000) {
     state.sb.typing(state.active.name);
     lastTyping = Date.now();
@@ -412,6 +712,7 @@ $("composer-text").addEventListener("input", () => {
 
 document.addEventListener("languagechange", () => {
   renderStatus(state.sb ? state.sb.status : "idle");
+  renderTitle();
   renderSidebar();
   renderMembers();
   renderMessages();

@@ -32,11 +32,28 @@ public final class ChatPage {
         return this;
     }
 
+    /** Fills the box and presses Enter (text set directly: no per-key events, for long or multi-line text). */
+    ChatPage sayTyped(String text) {
+        WebElement input = browser.visible("#composer-text");
+        browser.driver.executeScript("arguments[0].value = arguments[1]", input, text);
+        input.sendKeys(Keys.ENTER);
+        return this;
+    }
+
     public void awaitConnected() {
         browser.awaitAttribute("#status", "data-state", "open");
     }
 
+    /** At phone width the sidebar is a drawer: opened first, as a person would. */
+    private void showSidebar() {
+        if (browser.driver().findElement(org.openqa.selenium.By.id("drawer-toggle")).isDisplayed()
+                && !browser.driver().findElement(org.openqa.selenium.By.id("sidebar")).isDisplayed()) {
+            browser.click("#drawer-toggle");
+        }
+    }
+
     public ChatPage join(String room) {
+        showSidebar();
         WebElement input = browser.visible("#join-room");
         input.sendKeys(room, Keys.ENTER);
         browser.awaitText("#conversation-title", "#" + room);
@@ -58,6 +75,7 @@ public final class ChatPage {
     }
 
     ChatPage writeTo(String user) {
+        showSidebar();
         browser.visible("#dm-user").sendKeys(user, Keys.ENTER);
         browser.awaitText("#conversation-title", "@" + user);
         return this;
@@ -67,8 +85,19 @@ public final class ChatPage {
         browser.await(d -> messages().contains(text));
     }
 
+    /** The messages the server has stored, as shown (pending ones, not yet back from the server, left out). */
     public List<String> messages() {
-        return browser.texts("#messages .message .text");
+        return browser.texts("#messages .message:not(.pending) .text");
+    }
+
+    /** Messages sent here and not yet back from the server: their text. */
+    List<String> pending() {
+        return browser.texts("#messages .message.pending .text");
+    }
+
+    /** The rooms in the sidebar, as shown ("#lobby"). */
+    List<String> rooms() {
+        return browser.texts("#rooms .conv > span:first-child");
     }
 
     /** The open conversation top to bottom: each message's text, and each gap notice's. */

@@ -76,6 +76,17 @@ class ChatPageIT {
                 Rectangle newest = shown.get(shown.size() - 1).getRect();
                 assertTrue(newest.getY() + newest.getHeight() <= list.getY() + list.getHeight() + 1 && newest.getY() >= list.getY(),
                         size + ": the newest message is scrolled into view (" + newest + " in " + list + ")");
+                long pageWidth = ((Number) js.executeScript("return document.scrollingElement.scrollWidth")).longValue();
+                long viewportWidth = ((Number) js.executeScript("return window.innerWidth")).longValue();
+                assertTrue(pageWidth <= viewportWidth, size + ": no sideways scrolling (" + pageWidth + " > " + viewportWidth + ")");
+                if (size.getWidth() < 760) { // a phone: the rooms are a drawer over the conversation
+                    assertFalse(browser.driver().findElement(By.id("sidebar")).isDisplayed(), "the drawer starts closed");
+                    browser.screenshot("chat-phone");
+                    browser.click("#drawer-toggle");
+                    browser.visible("[data-testid='room-lobby']").click(); // choosing a conversation closes the drawer
+                    browser.awaitText("#conversation-title", "#lobby");
+                    browser.await(d -> !d.findElement(By.id("sidebar")).isDisplayed());
+                }
             }
         }
     }
@@ -209,6 +220,135 @@ class ChatPageIT {
             ((JavascriptExecutor) zh.driver()).executeScript("arguments[0].value = arguments[1]", input, "短的");
             input.sendKeys(org.openqa.selenium.Keys.ENTER);
             page.awaitMessage("短的");
+        }
+    }
+
+    /**
+     * Offline, a message shows at once as "sending…" (in the list, not lost from sight); once the page is back online
+     * the client resends it, and it shows as sent, stored once.
+     */
+    @Test
+    void anOfflineMessageShowsAsSendingThenAsSentAfterTheReconnect() throws Exception {
+        String room = unique("train");
+        try (Browser b = Browser.open(); WsClient other = WsClient.connect(URI.create(Deployments.ws("/ws/chat") + "?token="
+                + SessionApi.token(unique("seat"))))) {
+            ChatPage page = new ChatPage(b).open().signIn(unique("rider")).join(room);
+            other.expect("welcome");
+            other.join(room);
+            var cdp = b.driver;
+            cdp.executeCdpCommand("Network.enable", java.util.Map.of());
+            cdp.executeCdpCommand("Network.emulateNetworkConditions", java.util.Map.of("offline", true, "latency", 0,
+                    "downloadThroughput", -1, "uploadThroughput", -1));
+            cdp.executeScript("window.switchboard.ws.close()"); // an open socket outlives the emulation: drop it
+            b.await(d -> !"open".equals(d.findElement(By.id("status")).getAttribute("data-state")));
+            page.say("sent from a tunnel");
+            b.await(d -> page.pending().equals(List.of("sent from a tunnel")));
+            assertTrue(b.texts("#messages .message.pending .state").get(0).contains("sending"), "marked as sending");
+            assertEquals("", b.visible("#composer-text").getAttribute("value"), "the box is free for the next one");
+
+            cdp.executeCdpCommand("Network.emulateNetworkConditions", java.util.Map.of("offline", false, "latency", 0,
+                    "downloadThroughput", -1, "uploadThroughput", -1));
+            page.awaitConnected();
+            page.awaitMessage("sent from a tunnel");
+            b.await(d -> page.pending().isEmpty());
+            assertEquals(List.of("sent from a tunnel"), page.messages());
+            assertEquals("sent from a tunnel", other.until("message").getString("text"));
+            for (jakarta.json.JsonObject extra; (extra = other.poll(300)) != null; ) {
+                assertFalse("message".equals(extra.getString("type")), "stored and delivered once: " + extra);
+            }
+        }
+    }
+
+    /**
+     * Names are checked as they are typed, in the page's language, and nothing typed is thrown away: a room name with a
+     * space, one of 100 characters, and a direct message to a name nobody has used are refused before anything is sent.
+     */
+    @Test
+    void badNamesAndUnknownPeopleAreRefusedBeforeSendingWithHintsInChinese() {
+        try (Browser zh = Browser.open("zh-CN")) {
+            ChatPage page = new ChatPage(zh).open().signIn(unique("wang"));
+            zh.awaitText("#conversation-title", "#lobby");
+            org.openqa.selenium.WebElement join = zh.visible("#join-room");
+            join.sendKeys("two words", org.openqa.selenium.Keys.ENTER);
+            zh.awaitText("#join-hint", "字母");
+            assertEquals("two words", join.getAttribute("value"), "kept as typed");
+            join.clear();
+            String hundred = "r".repeat(100);
+            join.sendKeys(hundred, org.openqa.selenium.Keys.ENTER);
+            zh.awaitText("#join-hint", "100");
+            assertEquals(hundred, join.getAttribute("value"), "not cut to 64");
+            assertFalse(zh.texts("#join-hint").get(0).matches(".*[A-Za-z]{3,}.*"), "no English: " + zh.texts("#join-hint"));
+            assertEquals(List.of("#lobby"), page.rooms(), "nothing joined");
+
+            org.openqa.selenium.WebElement dm = zh.visible("#dm-user");
+            dm.sendKeys("nobody_here", org.openqa.selenium.Keys.ENTER);
+            zh.awaitText("#dm-hint", "nobody_here");
+            assertTrue(zh.texts("#dm-hint").get(0).contains("没有"), zh.texts("#dm-hint").toString());
+            assertEquals("nobody_here", dm.getAttribute("value"));
+            assertEquals("#lobby", zh.driver().findElement(By.id("conversation-title")).getText(), "no conversation opened");
+            assertTrue(zh.all("[data-testid='dm-nobody_here']").isEmpty(), "nothing added to the sidebar");
+        }
+    }
+
+    /**
+     * Everyday basics, on two devices of one user: multi-line text and a safe link, a date line and the full time on
+     * hover, leaving a room, a reload that reopens the last conversation, and the rooms following the user to the
+     * second browser (the server keeps them).
+     */
+    @Test
+    void multiLineLinksLeavingAndRoomsThatFollowTheUserToASecondBrowser() {
+        String user = unique("kim");
+        String stay = unique("stay");
+        String go = unique("go");
+        try (Browser laptop = Browser.open(); Browser phone = Browser.open()) {
+            ChatPage a = new ChatPage(laptop).open().signIn(user).join(go).join(stay);
+            a.type("line one").type(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.SHIFT, org.openqa.selenium.Keys.ENTER))
+                    .type("see https://example.com/a?b=1, then").type(String.valueOf(org.openqa.selenium.Keys.ENTER));
+            String expected = "line one\nsee https://example.com/a?b=1, then";
+            a.awaitMessage(expected);
+            assertEquals(List.of("https://example.com/a?b=1"), laptop.attributes("#messages .message .text a", "href"));
+            assertEquals(List.of("noopener noreferrer nofollow"), laptop.attributes("#messages .message .text a", "rel"));
+            assertEquals(List.of("Today"), laptop.texts("#messages .day"));
+            String hover = laptop.attributes("#messages .message time", "title").get(0);
+            assertTrue(hover.contains(String.valueOf(java.time.Year.now().getValue())), "the full date on hover: " + hover);
+
+            laptop.click("[data-testid='room-" + go + "']");
+            laptop.awaitText("#conversation-title", "#" + go);
+            laptop.click("#leave");
+            laptop.await(d -> !a.rooms().contains("#" + go));
+            laptop.awaitText("#conversation-title", "#lobby");
+            laptop.click("[data-testid='room-" + stay + "']");
+            laptop.driver().navigate().refresh();
+            a.awaitConnected();
+            laptop.awaitText("#conversation-title", "#" + stay); // the reload reopens where it was
+            a.awaitMessage(expected);
+
+            // the same user on a second device: the session cookie, as signing in there would give
+            org.openqa.selenium.Cookie token = laptop.driver().manage().getCookieNamed("sb_token");
+            ChatPage b = new ChatPage(phone).open();
+            phone.driver().manage().addCookie(token);
+            phone.driver().navigate().refresh();
+            b.awaitConnected();
+            phone.await(d -> b.rooms().equals(List.of("#lobby", "#" + stay)));
+            phone.click("[data-testid='room-" + stay + "']");
+            b.awaitMessage(expected);
+        }
+    }
+
+    /** Every error code the server can send has a text in every language of the page. */
+    @Test
+    void everyErrorCodeHasATranslationInBothLanguages() {
+        try (Browser b = Browser.open()) {
+            new ChatPage(b).open();
+            List<String> codes = java.util.Arrays.stream(dev.switchboard.protocol.ErrorCode.values())
+                    .map(dev.switchboard.protocol.ErrorCode::wire).toList();
+            @SuppressWarnings("unchecked")
+            List<String> missing = (List<String>) b.driver.executeAsyncScript("""
+                    const [codes, done] = arguments;
+                    import('./js/i18n.js').then(({ STRINGS }) => done(Object.entries(STRINGS)
+                        .flatMap(([lang, strings]) => codes.filter((c) => !strings['error.' + c]).map((c) => lang + ': ' + c))));
+                    """, codes);
+            assertEquals(List.of(), missing);
         }
     }
 }
