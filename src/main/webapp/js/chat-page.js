@@ -451,6 +451,7 @@ function errorText(m) {
  */
 function onError(m) {
   const p = m.id && state.pending.get(m.id);
+  if (m.code === "overloaded" && p) return notice(t("pending.busy")); // the client sends it again by itself
   if (m.code === "not_found") m.detail = p ? p.key : m.message.replace(/^.*: /, "");
   notice(errorText(m));
   if (!p) return;

@@ -15,7 +15,8 @@
 // trimmed messages) it emits "gap" for that stream and shows everything that follows, whatever its seq;
 // reconnects with exponential backoff and jitter, stops and emits "signed-out" on close 1008 (token
 // expired: sign in again), pings for liveness, gives each send a client id and resends unacknowledged
-// ones after a reconnect (the server stores a resend only once), and reports `status`:
+// ones after a reconnect (the server stores a resend only once) or after a backoff when the server answers
+// "overloaded", and reports `status`:
 // idle | connecting | open | reconnecting | closed | signed-out.
 export class Switchboard {
   constructor({ url, path = "ws/chat", pingSeconds = 20, maxBackoffMs = 15000, minBackoffMs = 500 } = {}) {
@@ -33,6 +34,7 @@ export class Switchboard {
     // subscribed) and the last seq passed on in it; seq null until there is a cursor to resume from
     this.positions = new Map();
     this.pending = new Map(); // client id -> frame awaiting its ack
+    this.retries = new Map(); // client id -> how often the server said "overloaded" to it
     this.handlers = new Map();
     this.attempt = 0;
     this.counter = 0;
@@ -94,9 +96,11 @@ export class Switchboard {
         break;
       case "ack":
         this.pending.delete(m.id);
+        this.retries.delete(m.id);
         break;
       case "error":
-        if (m.id) this.pending.delete(m.id);
+        if (m.code === "overloaded" && this.pending.has(m.id)) { this.retryLater(m.id); break; } // still pending
+        if (m.id) { this.pending.delete(m.id); this.retries.delete(m.id); }
         break;
     }
     this.emit(m.type, m);
@@ -157,6 +161,14 @@ export class Switchboard {
     this.setStatus("reconnecting");
     this.emit("disconnected", { code: e.code, reason: e.reason, retryInMs: Math.round(delay) });
     this.retry = setTimeout(() => this.connect(), delay);
+  }
+
+  /** The server was too busy to take a send: sent again after a backoff (250 ms doubling to 8 s, with jitter). */
+  retryLater(id) {
+    const n = (this.retries.get(id) || 0) + 1;
+    this.retries.set(id, n);
+    const backoff = Math.min(8000, 250 * 2 ** Math.min(n - 1, 5));
+    setTimeout(() => { const frame = this.pending.get(id); if (frame) this.raw(frame); }, backoff / 2 + Math.random() * backoff / 2);
   }
 
   startPing(heartbeat) {

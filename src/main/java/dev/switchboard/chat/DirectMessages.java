@@ -57,6 +57,9 @@ public class DirectMessages {
             c.send(new ServerMessage.Error(ErrorCode.NOT_FOUND, "no such user: " + to, id));
             return;
         }
+        if (!rooms.admit(c, id)) {
+            return;
+        }
         HistoryStore.Draft draft = new HistoryStore.Draft(c.user(), to, text, id, clock.instant());
         String senderInbox = Streams.inbox(c.user());
         if (to.equals(c.user())) {
@@ -75,7 +78,8 @@ public class DirectMessages {
 
             @Override
             public void failed(Exception e) {
-                notStored(c, id, e);
+                rooms.answered(c);
+                RoomService.notStored(c, "a direct message", id, e);
             }
         });
     }
@@ -84,6 +88,7 @@ public class DirectMessages {
         return new HistoryStore.Appended() {
             @Override
             public void stored(StoredMessage m, boolean duplicate) {
+                rooms.answered(c);
                 c.send(new ServerMessage.Ack(id, Streams.ME, m.seq()));
                 if (!duplicate) {
                     fanOut.publish(inbox, m.seq(), StreamFrames.of(m), null);
@@ -92,13 +97,9 @@ public class DirectMessages {
 
             @Override
             public void failed(Exception e) {
-                notStored(c, id, e);
+                rooms.answered(c);
+                RoomService.notStored(c, "a direct message", id, e);
             }
         };
-    }
-
-    private static void notStored(Connection c, String id, Exception e) {
-        LOG.log(Level.WARNING, "could not store a direct message", e);
-        c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "not stored; send it again", id));
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.chat;
 
 import dev.switchboard.cluster.FanOut;
 import dev.switchboard.config.Settings;
+import dev.switchboard.delivery.Admission;
 import dev.switchboard.delivery.HistoryStore;
 import dev.switchboard.delivery.StreamFrames;
 import dev.switchboard.delivery.StreamNames;
@@ -12,6 +13,7 @@ import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.MessageCodec;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.socket.Connection;
+import dev.switchboard.socket.Metrics;
 import dev.switchboard.socket.OutboundFrame;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -46,6 +48,7 @@ public class RoomService {
     private Presence presence;
     private Settings settings;
     private Clock clock;
+    private Admission admission;
 
     protected RoomService() {} // for CDI proxies
 
@@ -63,6 +66,33 @@ public class RoomService {
         this.presence = presence;
         this.settings = settings;
         this.clock = clock;
+        this.admission = new Admission(history, settings.waitingPerConnection(), settings.historyBacklog());
+    }
+
+    /** Whether a message of {@code c} may go to the store now; else {@code c} was told {@code overloaded}. */
+    boolean admit(Connection c, String id) {
+        if (admission.admit(c)) {
+            return true;
+        }
+        Metrics.overloaded();
+        c.send(new ServerMessage.Error(ErrorCode.OVERLOADED, "the server is busy: send it again in a moment", id));
+        return false;
+    }
+
+    /** The store has answered for a message {@link #admit admitted} for {@code c}. */
+    void answered(Connection c) {
+        admission.done(c);
+    }
+
+    /** A message of {@code c} could not be stored: {@code overloaded} when the store was only behind, else logged. */
+    static void notStored(Connection c, String what, String id, Exception e) {
+        if (e instanceof HistoryStore.Busy) {
+            Metrics.overloaded();
+            c.send(new ServerMessage.Error(ErrorCode.OVERLOADED, "the server is busy: send it again in a moment", id));
+            return;
+        }
+        LOG.log(Level.WARNING, "could not store " + what, e);
+        c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "not stored; send it again", id));
     }
 
     /**
@@ -115,9 +145,13 @@ public class RoomService {
             c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "use a direct message to write to an inbox", id));
             return;
         }
+        if (!admit(c, id)) {
+            return;
+        }
         history.append(stream, new HistoryStore.Draft(c.user(), null, text, id, clock.instant()), new HistoryStore.Appended() {
             @Override
             public void stored(StoredMessage m, boolean duplicate) {
+                answered(c);
                 c.send(new ServerMessage.Ack(id, room, m.seq()));
                 if (!duplicate) {
                     fanOut.publish(stream, m.seq(), StreamFrames.of(m), null);
@@ -126,8 +160,8 @@ public class RoomService {
 
             @Override
             public void failed(Exception e) {
-                LOG.log(Level.WARNING, "could not store a message in " + stream, e);
-                c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "not stored; send it again", id));
+                answered(c);
+                notStored(c, "a message in " + stream, id, e);
             }
         });
     }
@@ -163,11 +197,15 @@ public class RoomService {
             c.send(new ServerMessage.Error(ErrorCode.NOT_JOINED, "join " + room + " before sending to it", id));
             return;
         }
+        if (!admit(c, id)) {
+            return;
+        }
         byte[] bytes = frame.bytes();
         String record = "\uD83D\uDCCE " + name + " (" + mime + ", " + bytes.length + " bytes)";
         history.append(stream, new HistoryStore.Draft(c.user(), null, record, id, clock.instant()), new HistoryStore.Appended() {
             @Override
             public void stored(StoredMessage m, boolean duplicate) {
+                answered(c);
                 c.send(new ServerMessage.Ack(id, room, m.seq()));
                 if (!duplicate) {
                     JsonObjectBuilder header = JSON.createObjectBuilder().add("room", room).add("name", name).add("mime", mime)
@@ -181,8 +219,8 @@ public class RoomService {
 
             @Override
             public void failed(Exception e) {
-                LOG.log(Level.WARNING, "could not store an attachment in " + stream, e);
-                c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "not stored; send it again", id));
+                answered(c);
+                notStored(c, "an attachment in " + stream, id, e);
             }
         });
     }

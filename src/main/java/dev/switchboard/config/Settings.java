@@ -38,6 +38,8 @@ public final class Settings {
     public static final String SEND_QUEUE_BYTES = "switchboard.limits.queue";
     public static final String HISTORY_DEFAULT = "switchboard.history.join";
     public static final String HISTORY_RETAIN = "switchboard.history.retain";
+    public static final String HISTORY_BACKLOG = "switchboard.history.backlog";
+    public static final String WAITING_PER_CONNECTION = "switchboard.limits.waiting";
     public static final String HEARTBEAT = "switchboard.heartbeat";
     public static final String SEND_TIMEOUT = "switchboard.send.timeout";
     public static final String TOPICS_RETAIN = "switchboard.topics.retain";
@@ -76,6 +78,7 @@ public final class Settings {
             Map.entry(MAX_FRAME_BYTES, POSITIVE_INTEGER), Map.entry(MAX_TEXT_BYTES, POSITIVE_INTEGER),
             Map.entry(SEND_QUEUE_BYTES, POSITIVE_INTEGER), Map.entry(HISTORY_DEFAULT, NON_NEGATIVE_INTEGER),
             Map.entry(HISTORY_RETAIN, POSITIVE_INTEGER), Map.entry(HEARTBEAT, POSITIVE_INTEGER),
+            Map.entry(HISTORY_BACKLOG, POSITIVE_INTEGER), Map.entry(WAITING_PER_CONNECTION, POSITIVE_INTEGER),
             Map.entry(SEND_TIMEOUT, DURATION), Map.entry(TOPICS_RETAIN, NON_NEGATIVE_INTEGER),
             Map.entry(TOPICS_POLICIES, LIST), Map.entry(TICKER_SYMBOLS, LIST), Map.entry(OPERATORS, LIST),
             Map.entry(PUBLISHER_KEY, TEXT), Map.entry(MAX_PUBLISH_BYTES, POSITIVE_INTEGER),
@@ -251,6 +254,16 @@ public final class Settings {
 
     public int historyOnJoin() {
         return integer(HISTORY_DEFAULT, 50);
+    }
+
+    /** Messages waiting for the store beyond which a sender with one waiting already is told {@code overloaded}. */
+    public int historyBacklog() {
+        return integer(HISTORY_BACKLOG, 2000);
+    }
+
+    /** Messages of one connection waiting for the store at most; the next is {@code overloaded}. */
+    public int waitingPerConnection() {
+        return integer(WAITING_PER_CONNECTION, 32);
     }
 
     public int historyRetained() {

@@ -59,7 +59,7 @@ final class GroupCommitQueue {
     void offer(QueuedChange change) {
         if (queued.incrementAndGet() > MAX_QUEUED && change instanceof QueuedChange.Append) {
             queued.decrementAndGet();
-            tellFailed(change, new IllegalStateException("the history store is behind: " + MAX_QUEUED + " changes wait"));
+            tellFailed(change, new HistoryStore.Busy("the history store is behind: " + MAX_QUEUED + " changes wait"));
             return;
         }
         queue.add(change);
@@ -75,6 +75,11 @@ final class GroupCommitQueue {
                 drain(); // the executor is going away: store on this thread rather than drop
             }
         }
+    }
+
+    /** Changes waiting for the writer. */
+    int backlog() {
+        return Math.max(0, queued.get());
     }
 
     /** Whether the store is closing (or closed): not ready for appends. */

@@ -27,6 +27,21 @@ public interface HistoryStore {
         void failed(Exception e);
     }
 
+    /** Changes waiting to be stored: what {@link Admission} holds senders back by. 0 for a store without a queue. */
+    default int backlog() {
+        return 0;
+    }
+
+    /**
+     * An append refused because the store is behind (its bounded queue is full): the sender may try again shortly.
+     * Not a failure of the database, so not logged as one.
+     */
+    final class Busy extends RuntimeException {
+        public Busy(String message) {
+            super(message, null, false, false); // no stack trace: one per refused message under overload
+        }
+    }
+
     /** Stores the draft in the stream, then tells {@code appended}; an ack sent from there means stored. */
     void append(String stream, Draft draft, Appended appended);
 

@@ -105,6 +105,11 @@ public class SqlHistoryStore implements HistoryStore {
     }
 
     @Override
+    public int backlog() {
+        return queue.backlog();
+    }
+
+    @Override
     public void reset(String stream, Runnable done) {
         queue.offer(new QueuedChange.Reset(stream, done));
     }

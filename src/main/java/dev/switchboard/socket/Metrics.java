@@ -17,6 +17,7 @@ public final class Metrics {
     private static final LongAdder IN = new LongAdder();
     private static final LongAdder OUT = new LongAdder();
     private static final LongAdder RATE_LIMITED = new LongAdder();
+    private static final LongAdder OVERLOADED = new LongAdder();
     private static final LongAdder STORED = new LongAdder();
     private static final LongAdder STORE_TRANSACTIONS = new LongAdder();
     private static final Map<Integer, LongAdder> CLOSES = new ConcurrentHashMap<>();
@@ -74,6 +75,15 @@ public final class Metrics {
 
     public static long messagesOut() {
         return OUT.sum();
+    }
+
+    /** A message refused with {@code overloaded}: the store was behind. */
+    public static void overloaded() {
+        OVERLOADED.increment();
+    }
+
+    public static long overloadedTotal() {
+        return OVERLOADED.sum();
     }
 
     public static long rateLimitedTotal() {

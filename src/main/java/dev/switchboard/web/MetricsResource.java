@@ -63,6 +63,7 @@ public class MetricsResource {
                 .add("outPerSecond", Metrics.outPerSecond())
                 .add("queuedBytes", queued)
                 .add("rateLimited", Metrics.rateLimitedTotal())
+                .add("overloaded", Metrics.overloadedTotal())
                 .add("stored", Metrics.storedMessages())
                 .add("storeTransactions", Metrics.storeTransactions())
                 .add("closes", closes)
