@@ -63,6 +63,7 @@ export const STRINGS = {
     "topics.price": "Price",
     "topics.change": "Change",
     "topics.symbol": "Symbol",
+    "topics.refused": "Not subscribed to {topic}: {reason}",
   },
   "zh-CN": {
     "app.title": "Switchboard",
@@ -126,6 +127,7 @@ export const STRINGS = {
     "topics.price": "价格",
     "topics.change": "涨跌",
     "topics.symbol": "代码",
+    "topics.refused": "未能订阅 {topic}：{reason}",
   },
 };
 

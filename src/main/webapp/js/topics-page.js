@@ -1,8 +1,8 @@
 // The live topics page: subscriptions (wildcards allowed), a ticker with sparklines, the server log
-// (operators only) that follows the tail with pause, and a notice when the server skipped events or
-// could not resume an exact topic (a gap).
+// (operators only) that follows the tail with pause, and a notice when the server refused a subscription,
+// skipped events or could not resume an exact topic (a gap).
 import { Switchboard, signIn, whoAmI } from "./switchboard.js";
-import { t, applyTranslations, languageSwitcher } from "./i18n.js";
+import { t, applyTranslations, languageSwitcher, language, STRINGS } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const MAX_LOG = 1000;
@@ -119,6 +119,29 @@ function onOther(e) {
   prependEvent(li);
 }
 
+/** The reason for an error code in the page's language; a code without a translation here says its code. */
+function reason(m) {
+  const key = `error.${m.code}`;
+  return key in STRINGS[language()] ? t(key, { message: m.message || "", code: m.code })
+    : t("error.generic", { code: m.code });
+}
+
+/**
+ * A refused subscribe names its topic: it is no subscription, so its chip goes (and it is not resubscribed
+ * after a reconnect), with the reason. Other errors are shown as they come.
+ */
+function onError(m) {
+  if (typeof m.topic === "string" && sb.patterns.has(m.topic)) {
+    sb.patterns.delete(m.topic);
+    sb.positions.delete(m.topic);
+    renderSubscriptions();
+    if (m.topic === LOG_TOPIC && m.code === "forbidden") notice("log-notice", t("topics.logs.forbidden"));
+    else notice("notice", t("topics.refused", { topic: m.topic, reason: reason(m) }));
+    return;
+  }
+  notice("notice", reason(m));
+}
+
 /**
  * The server could not resume an exact topic from where this view was (another history, or events
  * gone): one notice where the topic's events are shown, then what follows.
@@ -151,15 +174,7 @@ function start(user) {
       t("topics.skipped", { count: m.count, topic: m.topic })))
     .on("gap", onGap)
     .on("subscribed", renderSubscriptions)
-    .on("error", (m) => {
-      if (m.code === "forbidden") {
-        sb.patterns.forEach((p) => { if (p.startsWith("logs.")) sb.patterns.delete(p); });
-        renderSubscriptions();
-        notice("log-notice", t("topics.logs.forbidden"));
-      } else {
-        notice("notice", m.message);
-      }
-    });
+    .on("error", onError);
   sb.connect();
   sb.subscribe("ticker.*");
   renderSubscriptions();

@@ -1,10 +1,19 @@
 package dev.switchboard.it.pages;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.it.Deployments;
 import dev.switchboard.it.SessionApi;
 import dev.switchboard.testing.RawHttp;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -12,13 +21,24 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 
-/** The live topics page in headless Chromium: the ticker moves, the log follows for operators only. */
+/**
+ * The live topics page in headless Chromium: the ticker moves; the log is for operators only, opens with its recent
+ * lines and says when it waits; refused subscriptions go with a translated reason; binary events show; sign-out; no
+ * sideways scrolling on a phone.
+ */
 @ExtendWith(ArquillianExtension.class)
 class TopicsPageIT {
 
-    /** In the IT server's switchboard.operators list (arquillian.xml). */
+    /** In the IT server's switchboard.operators list (pom.xml, it.switchboard.opts). */
     private static final String OPERATOR = "it-page-operator";
+    /** The IT servers' publisher key (pom.xml, it.switchboard.opts). */
+    private static final String KEY = "it-publisher-key-0123456789";
+    /** A 1×1 PNG. */
+    private static final byte[] PNG = Base64.getDecoder().decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -35,6 +55,51 @@ class TopicsPageIT {
     private static int points(Browser b, String symbol) {
         return b.attributes("#ticker-rows tr[data-symbol='" + symbol + "'] polyline", "points").stream().findFirst()
                 .map(p -> p.trim().split(" ").length).orElse(0);
+    }
+
+    /** Through the page's form, as a user would. */
+    private static void subscribe(Browser b, String topic) {
+        b.visible("#topic").sendKeys(topic);
+        b.click("#subscribe-form button[type=submit]");
+    }
+
+    /** The server answered the exact topic's subscribe (the client took its epoch from {@code subscribed}). */
+    private static void awaitSubscribed(Browser b, String topic) {
+        b.await(d -> Boolean.TRUE.equals(b.driver.executeScript(
+                "const p = window.switchboardTopics.positions.get(arguments[0]); return Boolean(p && p.epoch);", topic)));
+    }
+
+    private static List<String> chips(Browser b) {
+        return b.texts("#subscriptions li span");
+    }
+
+    private static boolean subscribedInClient(Browser b, String topic) {
+        return (Boolean) b.driver.executeScript("return window.switchboardTopics.patterns.has(arguments[0]);", topic);
+    }
+
+    private static String text(Browser b, String id) {
+        return b.driver().findElement(By.id(id)).getText();
+    }
+
+    private static boolean displayed(Browser b, String id) {
+        return b.driver().findElement(By.id(id)).isDisplayed();
+    }
+
+    private static void publish(String topic, String contentType, byte[] body) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(Deployments.http("/api/topics/" + topic))
+                .timeout(Duration.ofSeconds(10)).version(HttpClient.Version.HTTP_1_1)
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, r.statusCode(), r.body());
+    }
+
+    private static void publishJson(String topic, String json) throws Exception {
+        publish(topic, "application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A topic segment no other test uses. */
+    private static String unique(String prefix) {
+        return SessionApi.unique(prefix);
     }
 
     @Test
@@ -64,9 +129,45 @@ class TopicsPageIT {
         try (Browser b = Browser.open()) {
             signIn(b, SessionApi.unique("viewer"));
             b.click("#log-follow");
-            b.await(d -> !b.driver().findElement(By.id("log-notice")).getText().isEmpty());
+            b.await(d -> !text(b, "log-notice").isEmpty());
+            assertEquals("The server log is for operators only.", text(b, "log-notice"));
             assertTrue(b.all("#log li").isEmpty());
             b.visible("#log-follow"); // offered again, nothing subscribed
+            assertFalse(chips(b).contains("logs.server"));
+            assertFalse(subscribedInClient(b, "logs.server"));
+        }
+    }
+
+    @Test
+    void aRefusedSubscriptionIsRemovedWithItsReason() {
+        try (Browser b = Browser.open()) {
+            signIn(b, SessionApi.unique("viewer"));
+            subscribe(b, "orders..eu");
+            b.await(d -> text(b, "notice").startsWith("Not subscribed to orders..eu: The server could not take that"));
+            b.await(d -> !chips(b).contains("orders..eu"));
+            assertFalse(subscribedInClient(b, "orders..eu"), "not subscribed again after a reconnect");
+
+            subscribe(b, "logs.other");
+            b.await(d -> text(b, "notice").equals("Not subscribed to logs.other: That is not allowed."));
+            b.await(d -> !chips(b).contains("logs.other"));
+            assertEquals(List.of("ticker.*"), chips(b), "what the server took stays");
+        }
+    }
+
+    @Test
+    void theChinesePageGivesTheReasonInChinese() {
+        try (Browser b = Browser.open("zh-CN")) {
+            signIn(b, SessionApi.unique("viewer"));
+            assertEquals("zh-CN", b.driver().findElement(By.tagName("html")).getAttribute("lang"));
+            subscribe(b, "orders..eu");
+            b.await(d -> text(b, "notice").equals("未能订阅 orders..eu：服务器无法处理这个请求。"));
+            b.await(d -> !chips(b).contains("orders..eu"));
+            subscribe(b, "logs.other");
+            b.await(d -> text(b, "notice").equals("未能订阅 logs.other：不允许这样做。"));
+            assertFalse(text(b, "notice").replace("logs.other", "").matches(".*[A-Za-z].*"), "no English but the topic");
+            b.click("#log-follow");
+            b.await(d -> text(b, "log-notice").equals("服务器日志仅对运维人员开放。"));
+            assertEquals(List.of("ticker.*"), chips(b));
         }
     }
 }
