@@ -64,6 +64,7 @@ export const STRINGS = {
     "topics.change": "Change",
     "topics.symbol": "Symbol",
     "topics.refused": "Not subscribed to {topic}: {reason}",
+    "topics.binary": "{topic} #{seq} · {mime}, {size} bytes",
   },
   "zh-CN": {
     "app.title": "Switchboard",
@@ -128,6 +129,7 @@ export const STRINGS = {
     "topics.change": "涨跌",
     "topics.symbol": "代码",
     "topics.refused": "未能订阅 {topic}：{reason}",
+    "topics.binary": "{topic} #{seq} · {mime}，{size} 字节",
   },
 };
 

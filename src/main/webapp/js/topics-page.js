@@ -1,11 +1,12 @@
-// The live topics page: subscriptions (wildcards allowed), a ticker with sparklines, the server log
-// (operators only) that follows the tail with pause, and a notice when the server refused a subscription,
-// skipped events or could not resume an exact topic (a gap).
+// The live topics page: subscriptions (wildcards allowed), a ticker with sparklines, other events (binary
+// ones as an image or a download), the server log (operators only) that follows the tail with pause, and a
+// notice when the server refused a subscription, skipped events or could not resume an exact topic (a gap).
 import { Switchboard, signIn, whoAmI } from "./switchboard.js";
 import { t, applyTranslations, languageSwitcher, language, STRINGS } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const MAX_LOG = 1000;
+const MAX_EVENTS = 200;
 const LOG_TOPIC = "logs.server"; // every server log record (logs.switchboard has only our own)
 const POINTS = 60;
 const quotes = new Map(); // symbol -> { price, first, history: [] }
@@ -110,12 +111,54 @@ function onLog(e) {
 
 function prependEvent(li) {
   $("events").prepend(li);
-  while ($("events").children.length > 200) $("events").lastElementChild.remove();
+  while ($("events").children.length > MAX_EVENTS) {
+    const gone = $("events").lastElementChild;
+    if (gone.dataset.url) URL.revokeObjectURL(gone.dataset.url); // the bytes go with the line
+    gone.remove();
+  }
 }
 
 function onOther(e) {
   const li = document.createElement("li");
   li.textContent = `${e.topic} #${e.seq} ${JSON.stringify(e.data)}`;
+  prependEvent(li);
+}
+
+/** A simple subtype (png, pdf, zip) as a file extension; anything else gets none. */
+function extension(mime) {
+  const sub = mime.split("/")[1] || "";
+  return /^[a-z0-9]{1,8}$/i.test(sub) ? `.${sub}` : "";
+}
+
+/**
+ * A binary event (docs/protocol.md, "Binary events"): an image inline, anything else as a download. The
+ * bytes become a blob URL of the declared type; nothing from the header or the bytes is parsed as HTML.
+ */
+function onBinary({ header, bytes }) {
+  const mime = typeof header.mime === "string" && /^[\w.+-]+\/[\w.+-]+$/.test(header.mime)
+    ? header.mime.toLowerCase() : "application/octet-stream";
+  const topic = String(header.topic);
+  const name = typeof header.name === "string" && header.name.trim()
+    ? header.name.trim() : `${topic}-${header.seq}${extension(mime)}`;
+  const li = document.createElement("li");
+  li.className = "binary";
+  const head = document.createElement("span");
+  head.textContent = t("topics.binary", { topic, seq: header.seq, mime, size: bytes.length });
+  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+  li.dataset.url = url;
+  let body;
+  if (mime.startsWith("image/")) {
+    body = document.createElement("img");
+    body.src = url;
+    body.alt = name;
+  } else {
+    body = document.createElement("a");
+    body.href = url;
+    body.download = name;
+    body.textContent = t("attachment.download", { name });
+  }
+  body.className = "attachment";
+  li.append(head, body);
   prependEvent(li);
 }
 
@@ -170,6 +213,7 @@ function start(user) {
       else if (e.topic.startsWith("logs.")) onLog(e);
       else onOther(e);
     })
+    .on("binary", onBinary)
     .on("skipped", (m) => notice(m.topic.startsWith("logs.") ? "log-notice" : "notice",
       t("topics.skipped", { count: m.count, topic: m.topic })))
     .on("gap", onGap)

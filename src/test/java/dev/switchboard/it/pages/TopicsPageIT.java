@@ -170,4 +170,40 @@ class TopicsPageIT {
             assertEquals(List.of("ticker.*"), chips(b));
         }
     }
+
+    @Test
+    void binaryEventsShowAsAnImageOrADownload() throws Exception {
+        String root = unique("bin");
+        try (Browser b = Browser.open()) {
+            signIn(b, SessionApi.unique("viewer"));
+            subscribe(b, root + ".cam");
+            subscribe(b, root + ".files");
+            awaitSubscribed(b, root + ".cam");
+            awaitSubscribed(b, root + ".files");
+
+            publish(root + ".cam", "image/png", PNG);
+            b.visible("#events li.binary img.attachment");
+            b.await(d -> Long.valueOf(1).equals(b.driver.executeScript(
+                    "return document.querySelector('#events img.attachment').naturalWidth;"))); // the bytes decode
+            assertTrue(b.attributes("#events img.attachment", "src").get(0).startsWith("blob:"));
+            assertEquals(root + ".cam #1 · image/png, " + PNG.length + " bytes", b.texts("#events li.binary span").get(0));
+
+            byte[] pdf = "%PDF-1.4 not really a document <b>no html</b>".getBytes(StandardCharsets.UTF_8);
+            publish(root + ".files", "application/pdf", pdf);
+            b.visible("#events li.binary a.attachment");
+            String name = root + ".files-1.pdf";
+            assertEquals("Download " + name, b.texts("#events a.attachment").get(0));
+            assertEquals(name, b.attributes("#events a.attachment", "download").get(0));
+            assertTrue(b.attributes("#events a.attachment", "href").get(0).startsWith("blob:"));
+            Object fetched = b.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + "fetch(document.querySelector('#events a.attachment').href).then(r => r.text()).then(done);");
+            assertEquals(new String(pdf, StandardCharsets.UTF_8), fetched, "the download is the published bytes");
+
+            // never HTML from data: markup in an event is shown as text
+            publishJson(root + ".files", "{\"data\":\"<b>bold</b><img src=x>\"}");
+            b.await(d -> b.texts("#events li").stream().anyMatch(li -> li.contains("<b>bold</b><img src=x>")));
+            assertTrue(b.all("#events b").isEmpty());
+            assertEquals(2, b.all("#events img").size() + b.all("#events a").size(), "only the two binary events' elements");
+        }
+    }
 }
