@@ -1,13 +1,17 @@
 // The live topics page: subscriptions (wildcards allowed), a ticker with sparklines, other events (binary
-// ones as an image or a download), the server log (operators only) that follows the tail with pause, and a
-// notice when the server refused a subscription, skipped events or could not resume an exact topic (a gap).
+// ones as an image or a download), the server log (operators only) that opens with its recent lines and
+// follows the tail with pause, and a notice when the server refused a subscription, skipped events or
+// could not resume an exact topic (a gap).
 import { Switchboard, signIn, whoAmI } from "./switchboard.js";
 import { t, applyTranslations, languageSwitcher, language, STRINGS } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const MAX_LOG = 1000;
 const MAX_EVENTS = 200;
-const LOG_TOPIC = "logs.server"; // every server log record (logs.switchboard has only our own)
+const RECENT_LOG = 100; // lines the log view opens with (the topic keeps more)
+// the log view's topic, named by the markup: logs.server, every server log record (logs.switchboard has
+// only our own); read when needed, so a test can point the view at a quiet topic
+const logTopic = () => $("log").dataset.topic || "logs.server";
 const POINTS = 60;
 const quotes = new Map(); // symbol -> { price, first, history: [] }
 let sb;
@@ -37,8 +41,19 @@ function renderSubscriptions() {
     li.append(name, x);
     return li;
   }));
-  $("log-follow").hidden = sb.patterns.has(LOG_TOPIC);
-  $("log-pause").hidden = !sb.patterns.has(LOG_TOPIC);
+  $("log-follow").hidden = sb.patterns.has(logTopic());
+  $("log-pause").hidden = !sb.patterns.has(logTopic());
+  renderLogState();
+}
+
+/** No empty black box: the log shows once it has lines; until then a hint says what to expect. */
+function renderLogState() {
+  const following = Boolean(sb && sb.patterns.has(logTopic()));
+  const empty = $("log").children.length === 0;
+  $("log").hidden = empty;
+  $("log-empty").hidden = !empty;
+  $("log-empty").dataset.state = following ? "waiting" : "idle";
+  $("log-empty").textContent = t(following ? "topics.logs.waiting" : "topics.logs.idle");
 }
 
 function sparkline(values) {
@@ -101,6 +116,7 @@ function appendLog(lines) {
   const log = $("log");
   log.append(...lines);
   while (log.children.length > MAX_LOG) log.firstElementChild.remove();
+  renderLogState();
   log.scrollTop = log.scrollHeight; // follow the tail
 }
 
@@ -178,7 +194,7 @@ function onError(m) {
     sb.patterns.delete(m.topic);
     sb.positions.delete(m.topic);
     renderSubscriptions();
-    if (m.topic === LOG_TOPIC && m.code === "forbidden") notice("log-notice", t("topics.logs.forbidden"));
+    if (m.topic === logTopic() && m.code === "forbidden") notice("log-notice", t("topics.logs.forbidden"));
     else notice("notice", t("topics.refused", { topic: m.topic, reason: reason(m) }));
     return;
   }
@@ -234,7 +250,7 @@ $("subscribe-form").addEventListener("submit", (e) => {
 
 $("log-follow").addEventListener("click", () => {
   notice("log-notice", "");
-  sb.subscribe(LOG_TOPIC);
+  sb.subscribe(logTopic(), { last: RECENT_LOG }); // opens with the recent lines, then follows
   renderSubscriptions();
 });
 
@@ -256,7 +272,7 @@ $("signin-form").addEventListener("submit", async (e) => {
 
 document.addEventListener("languagechange", () => {
   renderStatus(sb ? sb.status : "idle");
-  if (sb) renderSubscriptions();
+  if (sb) renderSubscriptions(); else renderLogState();
   $("log-pause").textContent = t(paused ? "topics.logs.resume" : "topics.logs.pause");
 });
 

@@ -103,7 +103,7 @@ class TopicsPageIT {
     }
 
     @Test
-    void theTickerUpdatesAndTheLogFollowsForAnOperator() throws Exception {
+    void theTickerMovesAndTheLogWaitsThenOpensWithItsRecentLinesForAnOperator() throws Exception {
         try (Browser b = Browser.open()) {
             signIn(b, OPERATOR);
             b.visible("#ticker-rows tr[data-symbol='ACME']");
@@ -111,16 +111,45 @@ class TopicsPageIT {
             String price = b.texts("#ticker-rows tr[data-symbol='ACME'] td:nth-child(2)").get(0);
             assertTrue(price.matches("\\d+\\.\\d{2}"), price);
 
+            // not following: a hint, no empty black box
+            assertFalse(displayed(b, "log"));
+            assertEquals("idle", b.driver().findElement(By.id("log-empty")).getAttribute("data-state"));
+            assertEquals("Operators can follow the server log here.", text(b, "log-empty"));
+
+            // following a log topic that has no lines: it says it is waiting, also once the server has answered
+            String quiet = "logs." + unique("quiet");
+            b.driver.executeScript("document.getElementById('log').dataset.topic = arguments[0];", quiet);
+            b.click("#log-follow");
+            awaitSubscribed(b, quiet);
+            b.awaitAttribute("#log-empty", "data-state", "waiting");
+            assertEquals("Waiting for log lines…", text(b, "log-empty"));
+            assertFalse(displayed(b, "log"));
+            assertTrue(b.all("#log li").isEmpty());
+            b.click("#subscriptions button[aria-label='Unsubscribe from " + quiet + "']");
+            b.await(d -> !chips(b).contains(quiet));
+            b.driver.executeScript("delete document.getElementById('log').dataset.topic;"); // back to logs.server
+
+            // the server log follows: a refused handshake is logged on the server (INFO), its Origin a marker
             b.click("#log-follow");
             b.visible("#log-pause");
-            // a refused handshake is logged on the server (INFO): the tail shows it
-            RawHttp.upgrade(Deployments.httpPort(), "/switchboard/ws/chat", Map.of());
-            b.await(d -> b.texts("#log li").stream().anyMatch(li -> li.contains("handshake refused (401")));
+            String marker = "https://" + unique("marker") + ".example";
+            assertEquals(403, RawHttp.upgrade(Deployments.httpPort(), "/switchboard/ws/chat", Map.of("Origin", marker)).status());
+            b.await(d -> b.texts("#log li").stream().anyMatch(li -> li.contains(marker)));
+            assertFalse(displayed(b, "log-empty"));
             b.click("#log-pause");
             b.awaitAttribute("#log-pause", "aria-pressed", "true");
             b.click("#log-pause");
             b.awaitAttribute("#log-pause", "aria-pressed", "false");
             b.screenshot("topics");
+
+            // a new page that follows the log opens with its recent lines: the marker, logged before it subscribed
+            b.driver().navigate().refresh();
+            b.awaitAttribute("#status", "data-state", "open");
+            assertTrue(b.all("#log li").isEmpty());
+            b.click("#log-follow");
+            b.await(d -> b.texts("#log li").stream().anyMatch(li -> li.contains(marker)));
+            assertTrue(displayed(b, "log"));
+            assertFalse(displayed(b, "log-empty"));
         }
     }
 
@@ -167,6 +196,7 @@ class TopicsPageIT {
             assertFalse(text(b, "notice").replace("logs.other", "").matches(".*[A-Za-z].*"), "no English but the topic");
             b.click("#log-follow");
             b.await(d -> text(b, "log-notice").equals("服务器日志仅对运维人员开放。"));
+            assertEquals("运维人员可以在这里跟踪服务器日志。", text(b, "log-empty"));
             assertEquals(List.of("ticker.*"), chips(b));
         }
     }
