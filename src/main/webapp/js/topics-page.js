@@ -2,7 +2,7 @@
 // ones as an image or a download), the server log (operators only) that opens with its recent lines and
 // follows the tail with pause, and a notice when the server refused a subscription, skipped events or
 // could not resume an exact topic (a gap).
-import { Switchboard, signIn, whoAmI } from "./switchboard.js";
+import { Switchboard, signIn, signOut, whoAmI } from "./switchboard.js";
 import { t, applyTranslations, languageSwitcher, language, STRINGS } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -220,6 +220,7 @@ function onGap({ stream: topic }) {
 function start(user) {
   $("signin").hidden = true;
   $("topics").hidden = false;
+  $("signout").hidden = false;
   $("me").textContent = user;
   sb = new Switchboard({ path: "ws/topics" });
   window.switchboardTopics = sb;
@@ -234,10 +235,20 @@ function start(user) {
       t("topics.skipped", { count: m.count, topic: m.topic })))
     .on("gap", onGap)
     .on("subscribed", renderSubscriptions)
-    .on("error", onError);
+    .on("error", onError)
+    .on("signed-out", showSignin); // the token expired or the user signed out elsewhere
   sb.connect();
   sb.subscribe("ticker.*");
   renderSubscriptions();
+}
+
+function showSignin() {
+  $("signin").hidden = false;
+  $("topics").hidden = true;
+  $("signout").hidden = true;
+  $("me").textContent = "";
+  renderStatus("idle");
+  $("name").focus();
 }
 
 $("subscribe-form").addEventListener("submit", (e) => {
@@ -263,11 +274,19 @@ $("log-pause").addEventListener("click", () => {
 
 $("signin-form").addEventListener("submit", async (e) => {
   e.preventDefault();
+  $("signin-error").textContent = "";
   try {
     start((await signIn($("name").value.trim())).user);
   } catch (err) {
-    $("signin-error").textContent = err.status === 409 ? t("signin.taken") : t("signin.failed", { message: err.message });
+    $("signin-error").textContent = err.status === 409 ? t("signin.taken")
+      : err.status === 400 ? t("signin.invalid") : t("signin.failed", { message: err.message });
   }
+});
+
+$("signout").addEventListener("click", async () => {
+  sb?.close();
+  await signOut();
+  location.reload();
 });
 
 document.addEventListener("languagechange", () => {
@@ -280,5 +299,5 @@ languageSwitcher($("lang"));
 applyTranslations();
 whoAmI().then((user) => {
   if (user) start(user);
-  else { $("signin").hidden = false; renderStatus("idle"); }
+  else showSignin();
 });

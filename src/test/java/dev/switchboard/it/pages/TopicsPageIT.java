@@ -150,6 +150,9 @@ class TopicsPageIT {
             b.await(d -> b.texts("#log li").stream().anyMatch(li -> li.contains(marker)));
             assertTrue(displayed(b, "log"));
             assertFalse(displayed(b, "log-empty"));
+
+            b.click("#signout"); // lets the next run's browser claim the operator's name
+            b.visible("#signin");
         }
     }
 
@@ -234,6 +237,29 @@ class TopicsPageIT {
             b.await(d -> b.texts("#events li").stream().anyMatch(li -> li.contains("<b>bold</b><img src=x>")));
             assertTrue(b.all("#events b").isEmpty());
             assertEquals(2, b.all("#events img").size() + b.all("#events a").size(), "only the two binary events' elements");
+        }
+    }
+
+    @Test
+    void signOutEndsTheSessionAndTheSignInFormComesBack() {
+        String name = SessionApi.unique("leaver");
+        try (Browser b = Browser.open()) {
+            b.driver().get(Deployments.http("/topics.html").toString());
+            b.visible("#signin");
+            assertFalse(displayed(b, "topics"), "nothing behind the sign-in card");
+            assertFalse(displayed(b, "signout"));
+            signIn(b, name);
+            assertEquals(name, text(b, "me"));
+            b.click("#signout");
+            b.visible("#signin"); // the page reloaded without a session
+            assertFalse(displayed(b, "topics"));
+            assertFalse(displayed(b, "signout"));
+            assertEquals("", text(b, "me"));
+            Object status = b.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + "fetch('api/session', { cache: 'no-store' }).then(r => done(r.status));");
+            assertEquals(401L, status);
+            signIn(b, name); // the name was released: the same person signs in again
+            assertEquals(name, text(b, "me"));
         }
     }
 }
