@@ -262,4 +262,47 @@ class TopicsPageIT {
             assertEquals(name, text(b, "me"));
         }
     }
+
+    @Test
+    void noSidewaysScrollingOnAPhone() throws Exception {
+        String root = unique("phone");
+        // 75 characters in two unbroken segments (the history keeps stream names up to 80, "#" included)
+        String longTopic = root + "." + "x".repeat(60);
+        try (Browser b = Browser.open()) {
+            b.driver().manage().window().setSize(new Dimension(390, 844));
+            b.driver().get(Deployments.http("/topics.html").toString());
+            b.visible("#signin");
+            assertFitsTheWidth(b, "the sign-in card");
+            signIn(b, SessionApi.unique("phone-viewer-long-name"));
+            b.await(d -> points(b, "ACME") >= 2);
+            subscribe(b, longTopic);
+            awaitSubscribed(b, longTopic);
+            publishJson(longTopic, "{\"data\":\"" + "z".repeat(300) + "\"}");
+            publish(longTopic, "image/png", PNG);
+            publish(longTopic, "application/zip", new byte[] {80, 75, 5, 6});
+            b.visible("#events a.attachment");
+            subscribe(b, "bad..topic-" + "w".repeat(120));
+            b.await(d -> text(b, "notice").startsWith("Not subscribed to bad..topic"));
+            b.click("#log-follow");
+            b.await(d -> !text(b, "log-notice").isEmpty());
+            assertFitsTheWidth(b, "the topics page, full");
+            b.driver.executeScript("document.getElementById('topics').scrollTop = 0;"); // the chips and the notice
+            b.screenshot("topics-phone");
+        }
+    }
+
+    /** The document is no wider than the 390 px viewport, and no element reaches beyond it (not even inside a scroller). */
+    @SuppressWarnings("unchecked")
+    private static void assertFitsTheWidth(Browser b, String what) {
+        Map<String, Object> m = (Map<String, Object>) b.driver.executeScript(
+                "const w = window.innerWidth;"
+                + "const wide = [...document.body.querySelectorAll('*')]"
+                + "  .filter(e => e.getClientRects().length && e.getBoundingClientRect().right > w + 0.5)"
+                + "  .map(e => e.tagName + (e.id ? '#' + e.id : '') + ' ' + Math.round(e.getBoundingClientRect().right));"
+                + "return { width: w, scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 8).join(', ') };");
+        long width = (Long) m.get("width");
+        assertEquals(390, width, "the viewport is a phone's");
+        assertTrue((Long) m.get("scrollWidth") <= width, what + ": document " + m.get("scrollWidth") + " px wide");
+        assertEquals("", m.get("wide"), what + ": elements beyond the right edge");
+    }
 }
