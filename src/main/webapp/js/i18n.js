@@ -82,6 +82,10 @@ export const STRINGS = {
     "topics.price": "Price",
     "topics.change": "Change",
     "topics.symbol": "Symbol",
+    "topics.refused": "Not subscribed to {topic}: {reason}",
+    "topics.binary": "{topic} #{seq} · {mime}, {size} bytes",
+    "topics.logs.idle": "Operators can follow the server log here.",
+    "topics.logs.waiting": "Waiting for log lines…",
   },
   "zh-CN": {
     "app.title": "Switchboard",
@@ -164,6 +168,10 @@ export const STRINGS = {
     "topics.price": "价格",
     "topics.change": "涨跌",
     "topics.symbol": "代码",
+    "topics.refused": "未能订阅 {topic}：{reason}",
+    "topics.binary": "{topic} #{seq} · {mime}，{size} 字节",
+    "topics.logs.idle": "运维人员可以在这里跟踪服务器日志。",
+    "topics.logs.waiting": "正在等待日志行…",
   },
 };
 

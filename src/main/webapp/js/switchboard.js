@@ -196,9 +196,11 @@ export class Switchboard {
     return { type: "join", room, ...this.resumeFields(room) };
   }
 
-  /** Exact topics resume like rooms; patterns get live events. */
+  /** Exact topics resume like rooms, or ask for their last N events until they have a cursor; patterns get live events. */
   subscribeFrame(topic) {
-    return { type: "subscribe", topic, ...this.resumeFields(topic) };
+    const p = this.positions.get(topic);
+    const recent = p && p.seq === null && p.last ? { last: p.last } : {};
+    return { type: "subscribe", topic, ...this.resumeFields(topic), ...recent };
   }
 
   join(room) {
@@ -244,9 +246,11 @@ export class Switchboard {
     this.raw({ type: "typing", room });
   }
 
-  subscribe(topic) {
+  /** `last`: an exact topic first replays its last `last` kept events (a log view opens with its recent lines). */
+  subscribe(topic, { last } = {}) {
     this.patterns.add(topic);
     if (!isPattern(topic) && !this.positions.has(topic)) this.positions.set(topic, { epoch: null, seq: null });
+    if (last && !isPattern(topic)) this.positions.get(topic).last = last;
     this.raw(this.subscribeFrame(topic));
   }
 

@@ -1,12 +1,17 @@
-// The live topics page: subscriptions (wildcards allowed), a ticker with sparklines, the server log
-// (operators only) that follows the tail with pause, and a notice when the server skipped events or
+// The live topics page: subscriptions (wildcards allowed), a ticker with sparklines, other events (binary
+// ones as an image or a download), the server log (operators only) that opens with its recent lines and
+// follows the tail with pause, and a notice when the server refused a subscription, skipped events or
 // could not resume an exact topic (a gap).
-import { Switchboard, signIn, whoAmI } from "./switchboard.js";
-import { t, applyTranslations, languageSwitcher } from "./i18n.js";
+import { Switchboard, signIn, signOut, whoAmI } from "./switchboard.js";
+import { t, applyTranslations, languageSwitcher, language, STRINGS } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const MAX_LOG = 1000;
-const LOG_TOPIC = "logs.server"; // every server log record (logs.switchboard has only our own)
+const MAX_EVENTS = 200;
+const RECENT_LOG = 100; // lines the log view opens with (the topic keeps more)
+// the log view's topic, named by the markup: logs.server, every server log record (logs.switchboard has
+// only our own); read when needed, so a test can point the view at a quiet topic
+const logTopic = () => $("log").dataset.topic || "logs.server";
 const POINTS = 60;
 const quotes = new Map(); // symbol -> { price, first, history: [] }
 let sb;
@@ -36,8 +41,19 @@ function renderSubscriptions() {
     li.append(name, x);
     return li;
   }));
-  $("log-follow").hidden = sb.patterns.has(LOG_TOPIC);
-  $("log-pause").hidden = !sb.patterns.has(LOG_TOPIC);
+  $("log-follow").hidden = sb.patterns.has(logTopic());
+  $("log-pause").hidden = !sb.patterns.has(logTopic());
+  renderLogState();
+}
+
+/** No empty black box: the log shows once it has lines; until then a hint says what to expect. */
+function renderLogState() {
+  const following = Boolean(sb && sb.patterns.has(logTopic()));
+  const empty = $("log").children.length === 0;
+  $("log").hidden = empty;
+  $("log-empty").hidden = !empty;
+  $("log-empty").dataset.state = following ? "waiting" : "idle";
+  $("log-empty").textContent = t(following ? "topics.logs.waiting" : "topics.logs.idle");
 }
 
 function sparkline(values) {
@@ -100,6 +116,7 @@ function appendLog(lines) {
   const log = $("log");
   log.append(...lines);
   while (log.children.length > MAX_LOG) log.firstElementChild.remove();
+  renderLogState();
   log.scrollTop = log.scrollHeight; // follow the tail
 }
 
@@ -110,13 +127,78 @@ function onLog(e) {
 
 function prependEvent(li) {
   $("events").prepend(li);
-  while ($("events").children.length > 200) $("events").lastElementChild.remove();
+  while ($("events").children.length > MAX_EVENTS) {
+    const gone = $("events").lastElementChild;
+    if (gone.dataset.url) URL.revokeObjectURL(gone.dataset.url); // the bytes go with the line
+    gone.remove();
+  }
 }
 
 function onOther(e) {
   const li = document.createElement("li");
   li.textContent = `${e.topic} #${e.seq} ${JSON.stringify(e.data)}`;
   prependEvent(li);
+}
+
+/** A simple subtype (png, pdf, zip) as a file extension; anything else gets none. */
+function extension(mime) {
+  const sub = mime.split("/")[1] || "";
+  return /^[a-z0-9]{1,8}$/i.test(sub) ? `.${sub}` : "";
+}
+
+/**
+ * A binary event (docs/protocol.md, "Binary events"): an image inline, anything else as a download. The
+ * bytes become a blob URL of the declared type; nothing from the header or the bytes is parsed as HTML.
+ */
+function onBinary({ header, bytes }) {
+  const mime = typeof header.mime === "string" && /^[\w.+-]+\/[\w.+-]+$/.test(header.mime)
+    ? header.mime.toLowerCase() : "application/octet-stream";
+  const topic = String(header.topic);
+  const name = typeof header.name === "string" && header.name.trim()
+    ? header.name.trim() : `${topic}-${header.seq}${extension(mime)}`;
+  const li = document.createElement("li");
+  li.className = "binary";
+  const head = document.createElement("span");
+  head.textContent = t("topics.binary", { topic, seq: header.seq, mime, size: bytes.length });
+  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+  li.dataset.url = url;
+  let body;
+  if (mime.startsWith("image/")) {
+    body = document.createElement("img");
+    body.src = url;
+    body.alt = name;
+  } else {
+    body = document.createElement("a");
+    body.href = url;
+    body.download = name;
+    body.textContent = t("attachment.download", { name });
+  }
+  body.className = "attachment";
+  li.append(head, body);
+  prependEvent(li);
+}
+
+/** The reason for an error code in the page's language; a code without a translation here says its code. */
+function reason(m) {
+  const key = `error.${m.code}`;
+  return key in STRINGS[language()] ? t(key, { message: m.message || "", code: m.code })
+    : t("error.generic", { code: m.code });
+}
+
+/**
+ * A refused subscribe names its topic: it is no subscription, so its chip goes (and it is not resubscribed
+ * after a reconnect), with the reason. Other errors are shown as they come.
+ */
+function onError(m) {
+  if (typeof m.topic === "string" && sb.patterns.has(m.topic)) {
+    sb.patterns.delete(m.topic);
+    sb.positions.delete(m.topic);
+    renderSubscriptions();
+    if (m.topic === logTopic() && m.code === "forbidden") notice("log-notice", t("topics.logs.forbidden"));
+    else notice("notice", t("topics.refused", { topic: m.topic, reason: reason(m) }));
+    return;
+  }
+  notice("notice", reason(m));
 }
 
 /**
@@ -138,6 +220,7 @@ function onGap({ stream: topic }) {
 function start(user) {
   $("signin").hidden = true;
   $("topics").hidden = false;
+  $("signout").hidden = false;
   $("me").textContent = user;
   sb = new Switchboard({ path: "ws/topics" });
   window.switchboardTopics = sb;
@@ -147,22 +230,25 @@ function start(user) {
       else if (e.topic.startsWith("logs.")) onLog(e);
       else onOther(e);
     })
+    .on("binary", onBinary)
     .on("skipped", (m) => notice(m.topic.startsWith("logs.") ? "log-notice" : "notice",
       t("topics.skipped", { count: m.count, topic: m.topic })))
     .on("gap", onGap)
     .on("subscribed", renderSubscriptions)
-    .on("error", (m) => {
-      if (m.code === "forbidden") {
-        sb.patterns.forEach((p) => { if (p.startsWith("logs.")) sb.patterns.delete(p); });
-        renderSubscriptions();
-        notice("log-notice", t("topics.logs.forbidden"));
-      } else {
-        notice("notice", m.message);
-      }
-    });
+    .on("error", onError)
+    .on("signed-out", showSignin); // the token expired or the user signed out elsewhere
   sb.connect();
   sb.subscribe("ticker.*");
   renderSubscriptions();
+}
+
+function showSignin() {
+  $("signin").hidden = false;
+  $("topics").hidden = true;
+  $("signout").hidden = true;
+  $("me").textContent = "";
+  renderStatus("idle");
+  $("name").focus();
 }
 
 $("subscribe-form").addEventListener("submit", (e) => {
@@ -175,7 +261,7 @@ $("subscribe-form").addEventListener("submit", (e) => {
 
 $("log-follow").addEventListener("click", () => {
   notice("log-notice", "");
-  sb.subscribe(LOG_TOPIC);
+  sb.subscribe(logTopic(), { last: RECENT_LOG }); // opens with the recent lines, then follows
   renderSubscriptions();
 });
 
@@ -188,16 +274,24 @@ $("log-pause").addEventListener("click", () => {
 
 $("signin-form").addEventListener("submit", async (e) => {
   e.preventDefault();
+  $("signin-error").textContent = "";
   try {
     start((await signIn($("name").value.trim())).user);
   } catch (err) {
-    $("signin-error").textContent = err.status === 409 ? t("signin.taken") : t("signin.failed", { message: err.message });
+    $("signin-error").textContent = err.status === 409 ? t("signin.taken")
+      : err.status === 400 ? t("signin.invalid") : t("signin.failed", { message: err.message });
   }
+});
+
+$("signout").addEventListener("click", async () => {
+  sb?.close();
+  await signOut();
+  location.reload();
 });
 
 document.addEventListener("languagechange", () => {
   renderStatus(sb ? sb.status : "idle");
-  if (sb) renderSubscriptions();
+  if (sb) renderSubscriptions(); else renderLogState();
   $("log-pause").textContent = t(paused ? "topics.logs.resume" : "topics.logs.pause");
 });
 
@@ -205,5 +299,5 @@ languageSwitcher($("lang"));
 applyTranslations();
 whoAmI().then((user) => {
   if (user) start(user);
-  else { $("signin").hidden = false; renderStatus("idle"); }
+  else showSignin();
 });

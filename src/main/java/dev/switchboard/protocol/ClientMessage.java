@@ -27,8 +27,15 @@ public sealed interface ClientMessage {
 
     record Ping() implements ClientMessage {}
 
-    /** Topics: follow a topic or pattern; {@code since} (exact topics only, with its {@code epoch}) replays what came after it. */
-    record Subscribe(String topic, Long since, String epoch) implements ClientMessage {}
+    /**
+     * Topics: follow a topic or pattern; {@code since} (exact topics only, with its {@code epoch}) replays what came
+     * after it, else {@code last} (exact topics only) the last kept events; a pattern is live only.
+     */
+    record Subscribe(String topic, Long since, String epoch, Integer last) implements ClientMessage {
+        public Subscribe(String topic, Long since, String epoch) {
+            this(topic, since, epoch, null);
+        }
+    }
 
     record Unsubscribe(String topic) implements ClientMessage {}
 

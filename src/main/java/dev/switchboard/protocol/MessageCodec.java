@@ -103,6 +103,7 @@ public final class MessageCodec implements Decoder.Text<ClientMessage>, Encoder.
             } else if (message instanceof ServerMessage.Error m) {
                 g.write("type", "error").write("code", m.code().wire()).write("message", m.message());
                 writeIfPresent(g, "id", m.id());
+                writeIfPresent(g, "topic", m.topic());
             } else if (message instanceof ServerMessage.Subscribed m) {
                 g.write("type", "subscribed").write("topic", m.topic()).write("recovered", m.recovered());
                 if (m.seq() != null) {

@@ -35,7 +35,12 @@ public sealed interface ServerMessage {
 
     record Pong() implements ServerMessage {}
 
-    record Error(ErrorCode code, String message, String id) implements ServerMessage {}
+    /** {@code topic}: the topic or pattern a refused {@code subscribe} named (the page drops it), else null. */
+    record Error(ErrorCode code, String message, String id, String topic) implements ServerMessage {
+        public Error(ErrorCode code, String message, String id) {
+            this(code, message, id, null);
+        }
+    }
 
     /**
      * Topics: {@code recovered} is false when the replay that follows is not exactly what the client missed. An exact

@@ -35,11 +35,17 @@ public final class TopicCodec implements Decoder.Text<ClientMessage>, Encoder.Te
         // stateless
     }
 
+    /** {@code last}: 0..1000 like a join's. */
+    private static Integer last(jakarta.json.JsonObject o) {
+        Long last = Fields.optionalCount(o, "last", 1000);
+        return last == null ? null : last.intValue();
+    }
+
     /** Decodes one client frame of the topic endpoint; never throws. */
     public static ClientMessage read(String text) {
         return Fields.decode(text, (o, type, id) -> switch (type) { // the same steps as /ws/chat
             case "subscribe" -> new ClientMessage.Subscribe(Fields.requiredString(o, "topic"),
-                    Fields.optionalCount(o, "since", Long.MAX_VALUE), Fields.optionalEpoch(o));
+                    Fields.optionalCount(o, "since", Long.MAX_VALUE), Fields.optionalEpoch(o), last(o));
             case "unsubscribe" -> new ClientMessage.Unsubscribe(Fields.requiredString(o, "topic"));
             case "ping" -> new ClientMessage.Ping();
             default -> Fields.unknownType(type, id);

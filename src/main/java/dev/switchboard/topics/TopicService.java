@@ -70,7 +70,7 @@ public class TopicService {
             return;
         }
         if (message instanceof ClientMessage.Subscribe m) {
-            subscriptions.subscribe(s, m.topic(), m.since(), m.epoch());
+            subscriptions.subscribe(s, m.topic(), m.since(), m.epoch(), m.last() == null ? 0 : m.last());
         } else if (message instanceof ClientMessage.Unsubscribe m) {
             subscriptions.unsubscribe(s, m.topic());
         } else if (message instanceof ClientMessage.Ping) {

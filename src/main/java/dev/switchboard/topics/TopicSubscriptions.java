@@ -73,15 +73,19 @@ public class TopicSubscriptions {
         }
     }
 
-    void subscribe(Session s, String pattern, Long since, String epoch) {
+    /**
+     * Without {@code since}, an exact topic replays its last {@code last} kept events (0: live only), so a view such
+     * as the server log opens with its recent lines. Refusals name the topic, so a client knows which one to drop.
+     */
+    void subscribe(Session s, String pattern, Long since, String epoch, int last) {
         Connection c = s.connection;
-        if (!TopicNames.isPattern(pattern)) {
+        if (!TopicNames.isPattern(pattern)) { // the topic echoed whole, as sent: the client matches it
             c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "invalid topic or pattern: " + clip(pattern)
-                    + " (segments [A-Za-z0-9_-], '*' for one segment, '>' only last)", null));
+                    + " (segments [A-Za-z0-9_-], '*' for one segment, '>' only last)", null, pattern));
             return;
         }
         if (LOGS.equals(TopicNames.root(pattern)) && !s.operator) {
-            c.send(new ServerMessage.Error(ErrorCode.FORBIDDEN, "logs.* needs the operator role", null));
+            c.send(new ServerMessage.Error(ErrorCode.FORBIDDEN, "logs.* needs the operator role", null, pattern));
             return;
         }
         Subscription sub = new Subscription(s, pattern);
@@ -94,7 +98,7 @@ public class TopicSubscriptions {
         }
         index.add(pattern, sub);
         if (sub.exact) {
-            followers.join(StreamNames.topic(pattern), c, sinkFor(c, pattern), since, epoch, 0,
+            followers.join(StreamNames.topic(pattern), c, sinkFor(c, pattern), since, epoch, last,
                     replay -> new ServerMessage.Subscribed(pattern, replay.recovered(), replay.latest(), replay.epoch()));
             return;
         }

@@ -21,6 +21,8 @@ class TopicCodecTest {
         assertEquals(new ClientMessage.Subscribe("ticker.ACME", 17L, null),
                 TopicCodec.read("{\"type\":\"subscribe\",\"topic\":\"ticker.ACME\",\"since\":17}"));
         assertEquals(new ClientMessage.Subscribe("ticker.*", null, null), TopicCodec.read("{\"type\":\"subscribe\",\"topic\":\"ticker.*\"}"));
+        assertEquals(new ClientMessage.Subscribe("logs.server", null, null, 50),
+                TopicCodec.read("{\"type\":\"subscribe\",\"topic\":\"logs.server\",\"last\":50}"));
         assertEquals(new ClientMessage.Unsubscribe("ticker.*"), TopicCodec.read("{\"type\":\"unsubscribe\",\"topic\":\"ticker.*\"}"));
         assertEquals(new ClientMessage.Ping(), TopicCodec.read("{\"type\":\"ping\"}"));
     }
@@ -31,6 +33,7 @@ class TopicCodecTest {
         "{\"type\":\"subscribe\",\"topic\":\"a\",\"since\":\"1\"}",
         "{\"type\":\"subscribe\",\"topic\":\"a\",\"since\":99999999999999999999999}",
         "{\"type\":\"subscribe\",\"topic\":\"a\",\"id\":5}", "{\"type\":\"unsubscribe\",\"topic\":\"a\",\"id\":[]}",
+        "{\"type\":\"subscribe\",\"topic\":\"a\",\"last\":1001}", "{\"type\":\"subscribe\",\"topic\":\"a\",\"last\":-1}",
         "{\"type\":\"subscribe\",\"topic\":\"a\",\"since\":1,\"epoch\":3}", "{\"type\":\"subscribe\",\"topic\":\"a\",\"since\":1,\"epoch\":\"\"}"})
     void badFramesAreBadRequests(String frame) {
         ClientMessage.Invalid m = assertInstanceOf(ClientMessage.Invalid.class, TopicCodec.read(frame));
@@ -71,6 +74,8 @@ class TopicCodecTest {
                 MessageCodec.write(new ServerMessage.Event("a", 2, JsonValue.NULL, ts)));
         assertEquals("{\"type\":\"skipped\",\"topic\":\"logs.server\",\"count\":12}",
                 MessageCodec.write(new ServerMessage.Skipped("logs.server", 12)));
+        assertEquals("{\"type\":\"error\",\"code\":\"forbidden\",\"message\":\"no\",\"topic\":\"logs.server\"}",
+                MessageCodec.write(new ServerMessage.Error(ErrorCode.FORBIDDEN, "no", null, "logs.server")));
     }
 
     /** MessageCodec.write has no exhaustive switch (Java 17): every permitted ServerMessage type must encode. */

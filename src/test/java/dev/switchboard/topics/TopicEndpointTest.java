@@ -155,11 +155,49 @@ class TopicEndpointTest {
         try (WsClient c = client("alice")) {
             for (String bad : List.of("", "a..b", "a.", ".a", "a.>.b", ">.a", "a.b*", "a b", "x".repeat(65))) {
                 c.send(Json.createObjectBuilder().add("type", "subscribe").add("topic", bad).build().toString());
-                assertEquals("bad_request", c.expect("error").getString("code"), bad);
+                JsonObject e = c.expect("error");
+                assertEquals("bad_request", e.getString("code"), bad);
+                assertEquals(bad, e.getString("topic"), "a refusal names the topic, whole, so a client can drop it");
             }
             c.send("{\"type\":\"subscribe\",\"topic\":\"a\",\"since\":-3}");
             assertEquals("bad_request", c.expect("error").getString("code"));
             c.send("{\"type\":\"subscribe\"}");
+            assertEquals("bad_request", c.expect("error").getString("code"));
+        }
+    }
+
+    @Test
+    void lastReplaysTheRecentEventsOfAnExactTopicThenLive() {
+        String root = unique("recent");
+        String topic = root + ".log";
+        for (int i = 1; i <= 7; i++) { // the test server keeps 5
+            server.topics.publish(topic, json(String.valueOf(i))).toCompletableFuture().join();
+        }
+        try (WsClient c = client("alice")) {
+            c.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\",\"last\":3}");
+            JsonObject s = c.expect("subscribed");
+            assertEquals(7, s.getInt("seq"));
+            assertTrue(s.getBoolean("recovered"));
+            for (int seq = 5; seq <= 7; seq++) {
+                JsonObject e = c.expect("event");
+                assertEquals(seq, e.getInt("seq"));
+                assertEquals(json(String.valueOf(seq)), e.get("data"));
+            }
+            server.topics.publish(topic, json("8")).toCompletableFuture().join();
+            assertEquals(8, c.expect("event").getInt("seq"), "then live, no gap, no duplicate");
+
+            c.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\",\"last\":100}");
+            c.expect("subscribed");
+            for (int seq = 4; seq <= 8; seq++) { // more than is kept: everything kept
+                assertEquals(seq, c.expect("event").getInt("seq"));
+            }
+        }
+        try (WsClient c = client("bob")) {
+            subscribe(c, topic); // without last: live only, as before
+            c.send("{\"type\":\"subscribe\",\"topic\":\"" + root + ".*\",\"last\":3}");
+            c.expect("subscribed"); // a pattern is live only, last or not
+            assertNull(c.poll(200), "nothing replayed");
+            c.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\",\"last\":1001}");
             assertEquals("bad_request", c.expect("error").getString("code"));
         }
     }
@@ -278,7 +316,9 @@ class TopicEndpointTest {
         try (WsClient c = client("alice")) {
             for (String pattern : List.of("logs.server", "logs.*", "logs.>")) {
                 c.send("{\"type\":\"subscribe\",\"topic\":\"" + pattern + "\"}");
-                assertEquals("forbidden", c.expect("error").getString("code"), pattern);
+                JsonObject e = c.expect("error");
+                assertEquals("forbidden", e.getString("code"), pattern);
+                assertEquals(pattern, e.getString("topic"));
             }
             subscribe(c, ">"); // allowed, but never carries logs to a non-operator
             String marker = unique("m");
