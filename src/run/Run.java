@@ -127,7 +127,27 @@ public final class Run {
         return builder;
     }
 
-    private ProcessBuilder payara() {
+    private ProcessBuilder payara() throws IOException {
+        // a durable instance root, so that the data directory (token secret, history) survives restarts; but Micro
+        // also keeps the last run's deployment there and would start that old copy before this one (--deploy):
+        // forget it first
+        Path root = target.resolve("payara-root");
+        String app = Path.of(required("run.war")).getFileName().toString().replaceFirst("\\.war$", "");
+        Path domain = root.resolve("config/domain.xml");
+        if (Files.isRegularFile(domain)) {
+            String text = Files.readString(domain, StandardCharsets.UTF_8);
+            String quoted = java.util.regex.Pattern.quote(app);
+            String without = text
+                    .replaceAll("(?s)\\s*<application [^>]*\\bname=\"" + quoted + "\"[^>]*>.*?</application>", "")
+                    .replaceAll("\\s*<application-ref [^>]*\\bref=\"" + quoted + "\"[^>]*(/>|></application-ref>)", "");
+            if (!without.equals(text)) {
+                Files.writeString(domain, without, StandardCharsets.UTF_8);
+            }
+        }
+        deleteTree(root.resolve("applications").resolve(app));
+        deleteTree(root.resolve("applications").resolve("__internal").resolve(app));
+        deleteTree(root.resolve("generated"));
+
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap()));
         command.addAll(jvmOptions());
@@ -135,12 +155,22 @@ public final class Run {
         command.add("-Dswitchboard.http.payara-timeout=" + required("payara.timeout"));
         command.addAll(List.of("-jar", required("payara.jar"), "--nohazelcast",
                 "--prebootcommandfile", required("payara.preboot"),
-                // a durable instance root, so the data directory (token secret, history) survives restarts
-                "--rootdir", target.resolve("payara-root").toString(),
+                "--rootdir", root.toString(),
                 "--port", property("run.port", "8080"),
                 "--deploy", required("run.war")));
         settingsFile().ifPresent(f -> command.addAll(List.of("--systemproperties", f.toString())));
         return new ProcessBuilder(command).directory(target.toFile());
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
     }
 
     private static String heap() {
