@@ -41,6 +41,8 @@ public final class Run {
 
     private final Path target = Path.of(required("run.target")).toAbsolutePath().normalize();
     private final String marker = "-Drun.by=" + target.resolve("run");
+    /** What to tidy once the server has stopped. */
+    private Runnable afterStop = () -> {};
 
     public static void main(String[] args) throws Exception {
         String command = args.length == 0 ? "" : args[0];
@@ -80,7 +82,10 @@ public final class Run {
             default -> throw new IllegalArgumentException("run.server: wildfly or payara, not " + server);
         };
         Process process = builder.inheritIO().start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process.toHandle()), "stop-server"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop(process.toHandle());
+            afterStop.run();
+        }, "stop-server"));
         // Maven ended, however (Ctrl-C, kill, kill -9): the server goes with it, through the shutdown hook
         ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
             System.out.println("[run] Maven ended: stopping the server");
@@ -106,12 +111,16 @@ public final class Run {
         Path deployments = Files.createDirectories(base.resolve("deployments"));
         Path war = Path.of(required("run.war"));
         String name = war.getFileName().toString();
-        try (Stream<Path> files = Files.list(deployments)) {
-            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(name)).toList()) {
-                Files.delete(f);
-            }
-        }
+        removeDeployment(deployments, name);
         Files.copy(war, deployments.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        // stopped, the server keeps no copy: a later `wildfly:run`/`wildfly:deploy` would meet this one at boot
+        afterStop = () -> {
+            try {
+                removeDeployment(deployments, name);
+            } catch (IOException e) {
+                System.err.println("[run] could not remove " + deployments.resolve(name) + ": " + e);
+            }
+        };
 
         boolean windows = System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("windows");
         List<String> command = new ArrayList<>(List.of(
@@ -160,6 +169,15 @@ public final class Run {
                 "--deploy", required("run.war")));
         settingsFile().ifPresent(f -> command.addAll(List.of("--systemproperties", f.toString())));
         return new ProcessBuilder(command).directory(target.toFile());
+    }
+
+    /** The WAR in {@code deployments/} and the scanner's marker files ({@code .deployed}, {@code .failed}, …). */
+    private static void removeDeployment(Path deployments, String name) throws IOException {
+        try (Stream<Path> files = Files.list(deployments)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(name)).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {
