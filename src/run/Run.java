@@ -65,14 +65,14 @@ public final class Run {
         if (stopLeftovers() > 0) {
             System.out.println("[run] stopped a server left running by an earlier run");
         }
-        List<Integer> ports = new ArrayList<>(List.of(Integer.parseInt(property("run.port", "8080"))));
-        if (server.equals("wildfly")) {
-            ports.add(9990);
-        }
+        List<Integer> ports = server.equals("wildfly")
+                ? List.of(8080 + portOffset(), 9990 + portOffset()) // HTTP, management
+                : List.of(Integer.parseInt(property("run.port", "8080")));
         for (int port : ports) {
             if (listening(port)) {
                 System.err.printf("[run] port %d on 127.0.0.1 is taken by a process this command did not start: stop it"
-                        + " first (a server from an older `./mvnw wildfly:run`: `./mvnw wildfly:shutdown`)%n", port);
+                        + " first (a server from an older `./mvnw wildfly:run`: `./mvnw wildfly:shutdown`), or use other"
+                        + " ports (-Drun.port.offset=100 for WildFly, -Dpayara.run.port=8081 for Payara)%n", port);
                 return 1;
             }
         }
@@ -126,6 +126,9 @@ public final class Run {
         List<String> command = new ArrayList<>(List.of(
                 home.resolve("bin").resolve(windows ? "standalone.bat" : "standalone.sh").toString(),
                 "-c", config, marker));
+        if (portOffset() != 0) {
+            command.add("-Djboss.socket.binding.port-offset=" + portOffset());
+        }
         settingsFile().ifPresent(f -> command.add("--properties=" + f.toUri()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
         Map<String, String> env = builder.environment();
@@ -189,6 +192,12 @@ public final class Run {
                 Files.delete(f);
             }
         }
+    }
+
+    /** WildFly: {@code run.port.offset} added to every port (HTTP 8080, management 9990). */
+    private static int portOffset() {
+        String offset = property("run.port.offset", "0").trim();
+        return offset.isEmpty() ? 0 : Integer.parseInt(offset);
     }
 
     private static String heap() {
