@@ -26,9 +26,15 @@ if (fs.existsSync(tsv))
     if (peer) idle.set(peer, Number(kb));
   }
 
+// the overload run's neighbours (bench/neighbour.js): label -> its JSON line
+const neighbours = new Map();
+const nbFile = path.join(dir, 'neighbours.json');
+if (fs.existsSync(nbFile))
+  for (const l of fs.readFileSync(nbFile, 'utf8').split('\n')) if (l.trim()) { const r = JSON.parse(l); neighbours.set(r.label, r); }
+
 const fmt = (x, digits = 1) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: digits }) : '–');
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${fmt(a / b, 2)}×` : '–');
-const peers = ['ws', 'socketio', 'jetty'].filter((p) => [...best.keys()].some((k) => k.startsWith(`${p}/`)) || idle.has(p));
+const peers = ['ws', 'socketio', 'jetty', 'vertx'].filter((p) => [...best.keys()].some((k) => k.startsWith(`${p}/`)) || idle.has(p));
 const me = 'switchboard';
 
 const out = ['| measure | Switchboard | ' + peers.map((p) => `${p} | ÷ ${p}`).join(' | ') + ' |',
@@ -43,6 +49,13 @@ for (const s of ['s1', 's2']) {
   row(`${s.toUpperCase()} server CPU µs/delivery`, (p) => cpu(get(p, s)));
   row(`${s.toUpperCase()} p99 ms`, (p) => Number(get(p, s)?.p99_ms));
   row(`${s.toUpperCase()} lost`, (p) => Number(get(p, s)?.lost));
+}
+if (get(me, 'over')) {
+  row('OVER delivered/s', (p) => Number(get(p, 'over')?.delivered_per_s));
+  row('OVER p99 ms', (p) => Number(get(p, 'over')?.p99_ms));
+  row('OVER lost (refusals included)', (p) => Number(get(p, 'over')?.lost));
+  row('OVER server memory growth MB', (p) => Number(get(p, 'over')?.server_rss_end_mb) - Number(get(p, 'over')?.server_rss_connected_mb));
+  row('OVER neighbour p99 ms', (p) => Number(neighbours.get(`${p}/over-neighbour`)?.p99_ms));
 }
 if (get(me, 's3-result')) row('S3 highest passing deliveries/s', (p) => s3(get(p, 's3-result')));
 if (get(me, 's4')) row('S4 KB/connection (kit: RSS, no GC)', (p) => Number(get(p, 's4')?.rss_per_conn_kb));

@@ -1,30 +1,32 @@
 #!/usr/bin/env bash
-# Switchboard side by side with Node ws, Socket.IO and a bare Jetty @ServerEndpoint, in one run, with the
+# Switchboard side by side with Node ws, Socket.IO, a bare Jetty @ServerEndpoint and Vert.x, in one run, with the
 # shared load generator (../shared/bench). Bounded: every scenario is time-limited by the kit.
 #
-#   bench/run.sh                 # S1, S2, S3, S4 for all four targets (about 25 minutes on a quiet machine)
+#   bench/run.sh                 # S1, S2, S3, S4 and the overload run for all five targets (about 45 minutes)
 #   bench/run.sh s1 s2           # only some scenarios
-#   TARGETS="jetty ext" bench/run.sh s2
+#   TARGETS="vertx ext" bench/run.sh s2 over
 #
-# Switchboard runs on the WildFly the build unpacks (the same server users run), started fresh for each
-# scenario (the generator re-uses user names, and a guest name stays taken while its token lives), with the
-# full feature set on: identity, acks, sequences, durable history, presence. Only the per-connection rate
-# limit is raised (BENCH_RATE), or S3 would measure the limiter, and the per-address connection cap is off
-# (every generated client comes from 127.0.0.1). Both JVM servers (Switchboard and the Jetty peer) get the same
-# heap settings (SRV_JVM, the kit's knob): -Xmx2g and G1 for S1-S3; for S4 also -Xms64m and MaxHeapFreeRatio=20,
-# so that a forced GC hands free heap back. Without them "RSS after a forced GC" measures how far G1 had grown its
-# heap during the connect burst (the default -Xms here is 384 MB, which G1 never gives back, and a full GC keeps
-# up to 70 % free), not what the connections hold: S4 read 15.7 to 59.5 KB per connection in four runs of the
-# same code with -Xmx2g alone.
-# S4 is also measured after a forced GC (jcmd GC.run) for the JVM servers (Switchboard, Jetty): idle.tsv.
-# Server pinned to CPU 0, generator to CPU 1. Keep builds and tests off the machine while it runs.
+# Every target runs as its own process, started here for each scenario, pinned to CPU 0 (the generator to CPU 1),
+# and warmed first with the kit's `warm` scenario (S2's topology at a fifth of its rate) in the same process, so the
+# JVM servers are measured with their hot paths compiled; S4 (idle memory) measures a fresh process instead.
+# Switchboard runs on the WildFly the build unpacks (the same server users run), with the full feature set on:
+# identity, acks after commit, sequences, durable history, presence. Only the per-connection rate limit is raised
+# (BENCH_RATE), or S3 would measure the limiter, and the per-address connection cap is off (every generated client
+# comes from 127.0.0.1). The generator signs every run in under fresh names (the kit's --user-prefix).
+# The JVM peers and Switchboard get the same heap settings (SRV_JVM, the kit's knob): -Xmx2g and G1 for S1-S3 and
+# the overload run; for S4 also -Xms64m and MaxHeapFreeRatio=20, so that a forced GC hands free heap back (without
+# them "RSS after a forced GC" measures how far G1 had grown its heap during the connect burst).
+# S4 is also measured after a forced GC (jcmd GC.run) for the JVM servers: idle.tsv.
+# The overload run ("over"): S2's topology at twice its rate (200,000 deliveries/s offered, more than any target
+# here carries), with a neighbour (bench/neighbour.js) in a quiet room of its own measuring its own latency.
+# Keep builds and tests off the machine while it runs.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 KIT_SRC="${BENCH_KIT:-$ROOT/../shared/bench}"
 WORK="$ROOT/target/bench"
 KIT="$WORK/kit"
-SCENARIOS=("${@:-s1 s2 s3 s4}"); SCENARIOS=(${SCENARIOS[@]})
-TARGETS=(${TARGETS:-ws socketio jetty ext})
+SCENARIOS=("${@:-s1 s2 s3 s4 over}"); SCENARIOS=(${SCENARIOS[@]})
+TARGETS=(${TARGETS:-ws socketio jetty vertx ext})
 PORT="${BENCH_PORT:-8080}"
 HEAP_JVM="${HEAP_JVM:--Xmx2g -XX:+UseG1GC}"
 IDLE_JVM="${IDLE_JVM:--Xms64m -Xmx2g -XX:+UseG1GC -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=10}"
@@ -37,6 +39,10 @@ if [[ ! -d "$KIT" ]]; then # the shared kit is read-only: build a copy
   (cd "$KIT/peers/node" && npm ci --no-audit --no-fund --silent)
   (cd "$KIT/peers/jetty" && mvn -q -B package)
   (cd "$KIT/loadgen" && mvn -q -B package)
+fi
+if [[ ! -d "$KIT/peers/vertx/target/lib" ]]; then # a copy from before the kit had Vert.x
+  rm -rf "$KIT/peers/vertx" && cp -r "$KIT_SRC/peers/vertx" "$KIT/peers/vertx" && chmod -R u+w "$KIT/peers/vertx"
+  (cd "$KIT/peers/vertx" && mvn -q -B package)
 fi
 (cd "$ROOT" && ./mvnw -q -B -DskipTests package)
 WILDFLY="$(ls -d "$ROOT"/target/wildfly-*/ | head -1)"
@@ -98,69 +104,74 @@ measure_idle() { # NAME PORT CONNS (the server's pid is found by its listening p
   local after; after="$(rss_kb "$pid")"
   awk -v p="$name" -v n="$n" -v b="$before" -v a="$after" 'BEGIN{printf "%s\t%d\t%d\t%d\t%.1f\n", p, n, b, a, (a-b)/n}' >>"$RESULTS/idle.tsv"
 }
-declare -A PEER_PORT=([ws]=18081 [socketio]=18082 [jetty]=18083 [ext]="$PORT")
+declare -A PEER_PORT=([ws]=18081 [socketio]=18082 [jetty]=18083 [vertx]=18084 [ext]="$PORT")
+JAVA_BIN="${JAVA:-java}"
 
-# S3 for Switchboard: the kit's ramp (1 room × 100 clients, 10 s steps, rate doubling until p99 > 100 ms or any
-# loss, then one bisection) on one server, as for the peers. The generator signs the same names in at every step,
-# and a guest name stays held by its first token until that token expires (409 otherwise): so this server's tokens
-# live 30 s, and each step starts at least 31 s after the previous one did (a step lasts about 20 s).
-s3_step() { # RATE -> prints the generator's JSON line
-  timeout 150 taskset -c "${GEN_CPU:-1}" java ${GEN_JVM:--Xms1g -Xmx1g -Xmn512m -XX:+UseSerialGC} \
-    -cp "$KIT/loadgen/target/classes:$KIT/loadgen/target/lib/*" bench.LoadGen \
-    --base "http://127.0.0.1:$PORT/switchboard" --proto switchboard --pid "$SPID" --label "switchboard/s3@$1" \
-    --out "$RESULTS/switchboard.jsonl" --clients 100 --rooms 1 --rate "$1" --duration 10 --warmup 2 --drain 5 | tail -1
-}
-s3_switchboard() {
-  local rate=1 pass="" fail="" bisected="" line started=0
-  SWITCHBOARD_OPTS="-Dswitchboard.token.ttl=30" start_switchboard
-  taskset -a -cp "${SERVER_CPU:-0}" "$SPID" >/dev/null
-  for _ in 1 2 3 4 5 6 7 8; do
-    while (( $(date +%s) < started + 31 )); do sleep 1; done
-    started=$(date +%s)
-    line="$(s3_step "$rate")"; echo "$line" | cut -c1-400
-    if node -e 'const r=JSON.parse(process.argv[1]);process.exit(r.p99_ms>100||r.lost>0||r.failed>0||r.dropped>0||r.errors>0||r.ack_missing>0?1:0)' "$line"; then
-      pass="$rate"; [[ -n "$fail" ]] && break; rate=$(( rate * 2 ))
-    else
-      fail="$rate"; [[ -z "$pass" || -n "$bisected" ]] && break
-      bisected=1; rate=$(node -e "console.log(Math.round(Math.sqrt($pass*$fail)))")
-      [[ "$rate" == "$pass" || "$rate" == "$fail" ]] && break
-    fi
+start_peer() { # TARGET: the kit's peer, started here (as the kit would) so that it can be warmed and then measured
+  local port="${PEER_PORT[$1]}" cmd
+  case "$1" in
+    ws) cmd=(node "$KIT/peers/node/ws-server.js") ;;
+    socketio) cmd=(node "$KIT/peers/node/socketio-server.js") ;;
+    jetty) cmd=("$JAVA_BIN" $SRV_JVM -cp "$KIT/peers/jetty/target/classes:$KIT/peers/jetty/target/lib/*" bench.JettyChatServer) ;;
+    vertx) cmd=("$JAVA_BIN" $SRV_JVM -cp "$KIT/peers/vertx/target/classes:$KIT/peers/vertx/target/lib/*" bench.VertxChatServer) ;;
+  esac
+  PORT="$port" taskset -c "${SERVER_CPU:-0}" "${cmd[@]}" >"$RESULTS/$1.server.log" 2>&1 &
+  SPID=$!
+  for _ in $(seq 1 100); do
+    if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then return; fi
+    sleep 0.2
   done
-  stop_switchboard
-  echo "{\"label\":\"switchboard/s3-result\",\"max_pass_rate_per_client\":\"${pass:-none}\",\"first_fail_rate\":\"${fail:-none}\"}" \
-    | tee -a "$RESULTS/switchboard.jsonl"
+  echo "$1 did not open port $port"; exit 1
+}
+start_target() { if [[ "$1" == ext ]]; then start_switchboard; else start_peer "$1"; fi; }
+stop_target() { stop_switchboard; } # the same for both: SPID is the process
+name_of() { if [[ "$1" == ext ]]; then echo switchboard; else echo "$1"; fi; }
+url_of() { # the generator's URL template for a peer
+  if [[ "$1" == socketio ]]; then echo "ws://127.0.0.1:${PEER_PORT[$1]}/socket.io/?EIO=4&transport=websocket&room={room}&user={user}"
+  else echo "ws://127.0.0.1:${PEER_PORT[$1]}/chat/{room}?user={user}"; fi
+}
+kit() { # TARGET SCENARIO: the kit's scenario against the running process
+  if [[ "$1" == ext ]]; then
+    EXT_PROTO=switchboard EXT_BASE="http://127.0.0.1:$PORT/switchboard" EXT_PID="$SPID" EXT_PIN=1 EXT_NAME=switchboard \
+      "$KIT/scripts/bench.sh" ext "$2" || echo "switchboard $2 failed"
+  else
+    local proto=ws; [[ "$1" == socketio ]] && proto=sio
+    EXT_PROTO="$proto" EXT_URL="$(url_of "$1")" EXT_PID="$SPID" EXT_PIN=1 EXT_NAME="$1" \
+      "$KIT/scripts/bench.sh" ext "$2" || echo "$1 $2 failed"
+  fi
+}
+overload() { # TARGET: S2 at twice the rate, and a neighbour in a quiet room of its own
+  local name; name="$(name_of "$1")"
+  local target=(--proto ws --url "$(url_of "$1")") nb=(--proto ws --url "$(url_of "$1")")
+  if [[ "$1" == ext ]]; then
+    target=(--proto switchboard --base "http://127.0.0.1:$PORT/switchboard" --user-prefix "o$(date +%s)-")
+    nb=(--proto switchboard --base "http://127.0.0.1:$PORT/switchboard")
+  fi
+  NODE_PATH="$KIT/peers/node/node_modules" taskset -c "${GEN_CPU:-1}" node "$ROOT/bench/neighbour.js" "${nb[@]}" \
+    --seconds 45 --label "$name/over-neighbour" --out "$RESULTS/neighbours.json" &
+  local npid=$!
+  timeout 150 taskset -c "${GEN_CPU:-1}" "$JAVA_BIN" ${GEN_JVM:--Xms1g -Xmx1g -Xmn512m -XX:+UseSerialGC} \
+    -cp "$KIT/loadgen/target/classes:$KIT/loadgen/target/lib/*" bench.LoadGen "${target[@]}" --pid "$SPID" \
+    --label "$name/over" --out "$RESULTS/$name.jsonl" --clients 1000 --rooms 100 --rate 20 --duration 30 --warmup 5 --drain 5 \
+    | tail -1 | cut -c1-400 || echo "$name over failed"
+  wait "$npid" || echo "$name neighbour failed"
 }
 
 for scenario in "${SCENARIOS[@]}"; do
   if [[ "$scenario" == s4 ]]; then export SRV_JVM="$IDLE_JVM"; else export SRV_JVM="$HEAP_JVM"; fi
   for target in "${TARGETS[@]}"; do
+    [[ "$scenario" == over && "$target" == socketio ]] && continue # neighbour.js speaks plain WebSocket only
     echo "== $target $scenario"
-    if [[ "$scenario" == s4 ]]; then
-      name="$target"; [[ "$target" == ext ]] && name=switchboard
-      if [[ "$target" == ext ]]; then start_switchboard; fi
-      measure_idle "$name" "${PEER_PORT[$target]}" 4990 &
-      if [[ "$target" == ext ]]; then
-        EXT_PROTO=switchboard EXT_BASE="http://127.0.0.1:$PORT/switchboard" EXT_PID="$SPID" EXT_PIN=1 \
-          "$KIT/scripts/bench.sh" ext s4 || echo "switchboard s4 failed"
-        stop_switchboard
-      else
-        "$KIT/scripts/bench.sh" "$target" s4 || echo "$target s4 failed"
-      fi
+    start_target "$target"
+    if [[ "$scenario" == s4 ]]; then # a fresh process: memory per idle connection, also after a forced GC
+      measure_idle "$(name_of "$target")" "${PEER_PORT[$target]}" 4990 &
+      kit "$target" s4
       wait
-      continue
-    fi
-    if [[ "$scenario" == s3 && "$target" == ext ]]; then
-      s3_switchboard
-      continue
-    fi
-    if [[ "$target" == ext ]]; then
-      start_switchboard
-      EXT_PROTO=switchboard EXT_BASE="http://127.0.0.1:$PORT/switchboard" EXT_PID="$SPID" EXT_PIN=1 \
-        "$KIT/scripts/bench.sh" ext "$scenario" || echo "switchboard $scenario failed"
-      stop_switchboard
     else
-      "$KIT/scripts/bench.sh" "$target" "$scenario" || echo "$target $scenario failed"
+      kit "$target" warm
+      if [[ "$scenario" == over ]]; then overload "$target"; else kit "$target" "$scenario"; fi
     fi
+    stop_target
   done
 done
 node "$KIT/scripts/summarize.js" "$RESULTS" | tee "$RESULTS/SUMMARY.md"
