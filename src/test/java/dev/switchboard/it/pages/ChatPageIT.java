@@ -335,6 +335,53 @@ class ChatPageIT {
         }
     }
 
+    /**
+     * Limits shown before they bite, and what is refused kept: a byte counter near the limit; a message the server
+     * refuses goes back into the box with the reason; a "new" marker while reading further up.
+     */
+    @Test
+    void aCounterNearTheLimitARefusedMessageBackInTheBoxAndANewMessagesMarker() throws Exception {
+        String room = unique("limits");
+        try (Browser b = Browser.open()) {
+            ChatPage page = new ChatPage(b).open().signIn(unique("ivy")).join(room);
+            org.openqa.selenium.WebElement box = b.visible("#composer-text");
+            b.driver.executeScript("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'))",
+                    box, "é".repeat(1700)); // 3,400 bytes: over four fifths of 4,096
+            b.awaitText("#composer-count", "3400 / 4096");
+            b.driver.executeScript("arguments[0].value = ''; arguments[0].dispatchEvent(new Event('input'))", box);
+            b.await(d -> !d.findElement(By.id("composer-count")).isDisplayed());
+
+            // the server refuses (the connection left the room behind the page's back): the text comes back with the reason
+            b.driver.executeScript("window.switchboard.leave(arguments[0])", room);
+            page.say("refused, then kept");
+            b.awaitText("#notice", "Join the room");
+            b.await(d -> "refused, then kept".equals(box.getAttribute("value")));
+            assertEquals(List.of(), page.pending(), "no longer shown as sending");
+            b.driver.executeScript("window.switchboard.join(arguments[0])", room);
+            box.sendKeys(org.openqa.selenium.Keys.ENTER);
+            page.awaitMessage("refused, then kept");
+            assertEquals("", box.getAttribute("value"));
+
+            // reading further up: a message from someone else shows a marker instead of moving the list
+            try (WsClient other = WsClient.connect(URI.create(Deployments.ws("/ws/chat") + "?token=" + SessionApi.token(unique("jo"))))) {
+                other.expect("welcome");
+                other.join(room);
+                for (int i = 0; i < 30; i++) { // enough to scroll
+                    other.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"text\":\"line " + i + "\",\"id\":\"l" + i + "\"}");
+                }
+                page.awaitMessage("line 29");
+                b.driver.executeScript("document.getElementById('messages').scrollTop = 0");
+                other.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"text\":\"down here\",\"id\":\"d1\"}");
+                page.awaitMessage("down here");
+            }
+            b.awaitText("#jump", "1");
+            assertEquals(0L, ((Number) b.driver.executeScript("return document.getElementById('messages').scrollTop")).longValue(),
+                    "the list stayed where the reader was");
+            b.click("#jump");
+            b.await(d -> !d.findElement(By.id("jump")).isDisplayed());
+        }
+    }
+
     /** Every error code the server can send has a text in every language of the page. */
     @Test
     void everyErrorCodeHasATranslationInBothLanguages() {
