@@ -57,7 +57,7 @@ public class DirectMessages {
             c.send(new ServerMessage.Error(ErrorCode.NOT_FOUND, "no such user: " + to, id));
             return;
         }
-        if (rooms.admit(c, id) == dev.switchboard.delivery.Admission.Verdict.REFUSE) {
+        if (!rooms.admit(c, id)) {
             return;
         }
         HistoryStore.Draft draft = new HistoryStore.Draft(c.user(), to, text, id, clock.instant());

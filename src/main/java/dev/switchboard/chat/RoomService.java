@@ -66,17 +66,17 @@ public class RoomService {
         this.presence = presence;
         this.settings = settings;
         this.clock = clock;
-        this.admission = new Admission(history::backlog, settings.waitingPerConnection(), settings.historyBacklog());
+        this.admission = new Admission(history, settings.waitingPerConnection(), settings.historyBacklog());
     }
 
-    /** Whether a message of {@code c} may go to the store now (and ahead of its backlog); refused: {@code c} was told {@code overloaded}. */
-    Admission.Verdict admit(Connection c, String id) {
-        Admission.Verdict verdict = admission.admit(c);
-        if (verdict == Admission.Verdict.REFUSE) {
-            Metrics.overloaded();
-            c.send(new ServerMessage.Error(ErrorCode.OVERLOADED, "the server is busy: send it again in a moment", id));
+    /** Whether a message of {@code c} may go to the store now; else {@code c} was told {@code overloaded}. */
+    boolean admit(Connection c, String id) {
+        if (admission.admit(c)) {
+            return true;
         }
-        return verdict;
+        Metrics.overloaded();
+        c.send(new ServerMessage.Error(ErrorCode.OVERLOADED, "the server is busy: send it again in a moment", id));
+        return false;
     }
 
     /** The store has answered for a message {@link #admit admitted} for {@code c}. */
@@ -145,8 +145,7 @@ public class RoomService {
             c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "use a direct message to write to an inbox", id));
             return;
         }
-        Admission.Verdict admitted = admit(c, id);
-        if (admitted == Admission.Verdict.REFUSE) {
+        if (!admit(c, id)) {
             return;
         }
         history.append(stream, new HistoryStore.Draft(c.user(), null, text, id, clock.instant()), new HistoryStore.Appended() {
@@ -164,7 +163,7 @@ public class RoomService {
                 answered(c);
                 notStored(c, "a message in " + stream, id, e);
             }
-        }, admitted == Admission.Verdict.TAKE_AHEAD);
+        });
     }
 
     /**
@@ -198,7 +197,7 @@ public class RoomService {
             c.send(new ServerMessage.Error(ErrorCode.NOT_JOINED, "join " + room + " before sending to it", id));
             return;
         }
-        if (admit(c, id) == Admission.Verdict.REFUSE) {
+        if (!admit(c, id)) {
             return;
         }
         byte[] bytes = frame.bytes();

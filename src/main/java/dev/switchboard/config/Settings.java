@@ -258,7 +258,7 @@ public final class Settings {
 
     /** Messages waiting for the store beyond which a sender with one waiting already is told {@code overloaded}. */
     public int historyBacklog() {
-        return integer(HISTORY_BACKLOG, 500);
+        return integer(HISTORY_BACKLOG, 2000);
     }
 
     /** Messages of one connection waiting for the store at most; the next is {@code overloaded}. */

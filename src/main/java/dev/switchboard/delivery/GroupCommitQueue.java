@@ -40,14 +40,6 @@ final class GroupCommitQueue {
 
     /** Bounded by {@link #MAX_QUEUED} through the counter below: an append beyond it fails at once. */
     private final ConcurrentLinkedQueue<QueuedChange> queue = new ConcurrentLinkedQueue<>();
-    /**
-     * Appends taken into the next batch before {@link #queue}: a sender's only message (Admission), so a quiet room is
-     * not stored behind a busy one's backlog. Bounded by the same counter; at most one per connection. A sender's
-     * order holds (it has nothing else waiting); a stream's seqs are assigned in batch order, whichever lane.
-     */
-    private final ConcurrentLinkedQueue<QueuedChange> ahead = new ConcurrentLinkedQueue<>();
-    /** Resets waiting: while any does, nothing goes ahead of it (an append must not overtake its stream's reset). */
-    private final AtomicInteger resetsWaiting = new AtomicInteger();
     /** The queue's size (ConcurrentLinkedQueue counts by walking it). */
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -65,24 +57,12 @@ final class GroupCommitQueue {
     }
 
     void offer(QueuedChange change) {
-        offer(change, false);
-    }
-
-    /** Queues a change; {@code first}: an append that goes ahead of those waiting (see {@link #ahead}). */
-    void offer(QueuedChange change, boolean first) {
         if (queued.incrementAndGet() > MAX_QUEUED && change instanceof QueuedChange.Append) {
             queued.decrementAndGet();
             tellFailed(change, new HistoryStore.Busy("the history store is behind: " + MAX_QUEUED + " changes wait"));
             return;
         }
-        if (!(change instanceof QueuedChange.Append)) {
-            resetsWaiting.incrementAndGet();
-            queue.add(change);
-        } else if (first && resetsWaiting.get() == 0) {
-            ahead.add(change);
-        } else {
-            queue.add(change);
-        }
+        queue.add(change);
         if (closing) {
             afterClose();
             return;
@@ -113,7 +93,7 @@ final class GroupCommitQueue {
             flush();
             scheduled.set(false);
             // an offer that came after the last poll but saw the flag still set left its work to us
-            if (closing || queue.isEmpty() && ahead.isEmpty() || !scheduled.compareAndSet(false, true)) {
+            if (closing || queue.isEmpty() || !scheduled.compareAndSet(false, true)) {
                 return;
             }
         }
@@ -124,7 +104,7 @@ final class GroupCommitQueue {
         writing.lock();
         inWriter.set(Boolean.TRUE);
         try {
-            while (!closed && !(queue.isEmpty() && ahead.isEmpty())) {
+            while (!closed && !queue.isEmpty()) {
                 writer.write(takeBatch());
             }
         } finally {
@@ -136,17 +116,9 @@ final class GroupCommitQueue {
     private List<QueuedChange> takeBatch() {
         List<QueuedChange> batch = new ArrayList<>(64);
         QueuedChange change;
-        while (batch.size() < MAX_BATCH && (change = ahead.poll()) != null) {
-            batch.add(change);
-        }
-        int resets = 0;
         while (batch.size() < MAX_BATCH && (change = queue.poll()) != null) {
             batch.add(change);
-            if (!(change instanceof QueuedChange.Append)) {
-                resets++;
-            }
         }
-        resetsWaiting.addAndGet(-resets);
         queued.addAndGet(-batch.size());
         return batch;
     }

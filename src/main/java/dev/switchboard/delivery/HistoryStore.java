@@ -46,14 +46,6 @@ public interface HistoryStore {
     void append(String stream, Draft draft, Appended appended);
 
     /**
-     * As {@link #append(String, Draft, Appended)}; {@code ahead}: stored before the changes already waiting (a sender
-     * with nothing else waiting: see {@link Admission}). A store without a queue ignores it.
-     */
-    default void append(String stream, Draft draft, Appended appended, boolean ahead) {
-        append(stream, draft, appended);
-    }
-
-    /**
      * What a client resuming after {@code since} (with the {@code epoch} it saw, or null) gets, decided by
      * {@link Recovery}: the messages in seq order, the stream's head and whether the replay is exact.
      */

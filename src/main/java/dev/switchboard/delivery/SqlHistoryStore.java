@@ -105,11 +105,6 @@ public class SqlHistoryStore implements HistoryStore {
     }
 
     @Override
-    public void append(String stream, Draft draft, Appended appended, boolean ahead) {
-        queue.offer(new QueuedChange.Append(stream, draft, appended), ahead);
-    }
-
-    @Override
     public int backlog() {
         return queue.backlog();
     }

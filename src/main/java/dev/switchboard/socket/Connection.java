@@ -20,7 +20,6 @@ public final class Connection {
     private final String user;
     private final Instant expires;
     private final Wire wire;
-    private final java.util.concurrent.atomic.AtomicBoolean readingPaused = new java.util.concurrent.atomic.AtomicBoolean();
     private final SendQueue queue;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private volatile long lastSeenNanos = System.nanoTime();
@@ -116,25 +115,6 @@ public final class Connection {
      */
     public boolean sendStalled(long now, long timeoutNanos) {
         return queue.sendStalled(now, timeoutNanos);
-    }
-
-    /** Whether reading this peer's frames can be paused (the container allows it): back-pressure without refusals. */
-    public boolean canPauseReading() {
-        return wire.canPauseReading();
-    }
-
-    /** Stops reading the peer's frames (once, however often asked) until {@link #resumeReading}. */
-    public void pauseReading() {
-        if (readingPaused.compareAndSet(false, true)) {
-            wire.pauseReading();
-        }
-    }
-
-    /** Reads the peer's frames again, if they were paused. */
-    public void resumeReading() {
-        if (readingPaused.compareAndSet(true, false)) {
-            wire.resumeReading();
-        }
     }
 
     /** A heartbeat: a WebSocket ping, outside the send queue (a control frame, answered by the peer's pong). */

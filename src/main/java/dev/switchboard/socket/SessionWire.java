@@ -22,33 +22,11 @@ final class SessionWire implements Wire {
     private final Session session;
     private final RemoteEndpoint.Async remote;
     private final Executor closer;
-    /** Null where the container cannot pause reading (everywhere but Undertow). */
-    private final ReadPause reads;
 
     SessionWire(Session session, Executor closer) {
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.closer = closer;
-        this.reads = ReadPause.of(session);
-    }
-
-    @Override
-    public boolean canPauseReading() {
-        return reads != null;
-    }
-
-    @Override
-    public void pauseReading() {
-        if (reads != null) {
-            reads.suspend();
-        }
-    }
-
-    @Override
-    public void resumeReading() {
-        if (reads != null) {
-            reads.resume();
-        }
     }
 
     @Override

@@ -25,15 +25,4 @@ public interface Wire {
 
     /** Sends a WebSocket ping (heartbeat). Must not block the caller. */
     default void ping() {}
-
-    /** Whether this wire can stop reading the peer's frames ({@link #pauseReading}); most cannot. */
-    default boolean canPauseReading() {
-        return false;
-    }
-
-    /** Stops reading the peer's frames until {@link #resumeReading}; TCP then slows the peer down. */
-    default void pauseReading() {}
-
-    /** Reads the peer's frames again. */
-    default void resumeReading() {}
 }
