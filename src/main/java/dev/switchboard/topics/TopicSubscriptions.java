@@ -102,11 +102,11 @@ public class TopicSubscriptions {
                     replay -> new ServerMessage.Subscribed(pattern, replay.recovered(), replay.latest(), replay.epoch()));
             return;
         }
+        patternsChanged(+1); // followed before "subscribed" goes out: an event published on seeing it must arrive
         synchronized (s) {
             // patterns are live only: a since on a pattern cannot be honoured, so it is answered with recovered:false
             c.send(new ServerMessage.Subscribed(pattern, since == null, null, null));
         }
-        patternsChanged(+1);
     }
 
     void unsubscribe(Session s, String pattern) {
