@@ -41,8 +41,17 @@ class OverloadTest {
 
     @Test
     void aFloodIsPushedBackWithinTheBoundAndNothingAcknowledgedIsLost() {
-        ConcurrentLinkedQueue<Runnable> writer = new ConcurrentLinkedQueue<>(); // the store's writer task, held
-        SqlHistoryStore store = new SqlHistoryStore(HistoryDatabase.h2(HistoryDatabase.defaultUrl(dir), "", ""), writer::add, 10_000);
+        ConcurrentLinkedQueue<Runnable> writer = new ConcurrentLinkedQueue<>(); // the store's writer task, once held
+        java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ExecutorService free = java.util.concurrent.Executors.newSingleThreadExecutor();
+        SqlHistoryStore store = new SqlHistoryStore(HistoryDatabase.h2(HistoryDatabase.defaultUrl(dir), "", ""),
+                task -> {
+                    if (hold.get()) {
+                        writer.add(task);
+                    } else {
+                        free.execute(task); // before the flood: a store that keeps up
+                    }
+                }, 10_000);
         Settings settings = Settings.of(Map.of(Settings.RATE, "100000", Settings.RATE_BURST, "100000",
                 Settings.HISTORY_BACKLOG, String.valueOf(BACKLOG), Settings.WAITING_PER_CONNECTION, String.valueOf(WAITING)));
         try (TestServer server = TestServer.start(settings, store, ChatEndpoint.class)) {
@@ -55,6 +64,7 @@ class OverloadTest {
             WsClient neighbour = WsClient.welcomed(server.uri(ChatEndpoint.PATH, "quiet"));
             neighbour.join("calm");
 
+            hold.set(true); // from now on the store takes nothing until the test lets it
             for (int n = 0; n < EACH; n++) {
                 for (int i = 0; i < SENDERS; i++) {
                     flood.get(i).send("{\"type\":\"send\",\"room\":\"busy\",\"text\":\"m" + n + "\",\"id\":\"f" + i + "-" + n + "\"}");
@@ -119,6 +129,7 @@ class OverloadTest {
             neighbour.close();
         } finally {
             store.close();
+            free.shutdownNow();
         }
     }
 }
