@@ -16,6 +16,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -89,7 +90,23 @@ public final class Browser implements AutoCloseable {
         // live pages redraw (the ticker replaces its sparkline every quote): an element found a moment
         // ago may be gone when it is read, so a stale element means "not yet", not a failure
         return new WebDriverWait(driver, timeout).ignoring(StaleElementReferenceException.class)
-                .until(condition::apply);
+                .until(d -> {
+                    try {
+                        return condition.apply(d);
+                    } catch (WebDriverException e) {
+                        if (isFromAReplacedDocument(e)) return null;
+                        throw e;
+                    }
+                });
+    }
+
+    /**
+     * Chrome's answer when an element was found in the document a reload (sign-out reloads the page)
+     * has just replaced: an "unknown error", not a stale element, but it also means "not yet".
+     */
+    private static boolean isFromAReplacedDocument(WebDriverException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("does not belong to the document") || message.contains("No node with given id");
     }
 
     WebElement visible(String css) {
