@@ -8,7 +8,9 @@ import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.socket.Connection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import dev.switchboard.rooms.RoomStandings;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /** What the chat endpoint delegates to: one dispatch over the client message types. */
 @ApplicationScoped
@@ -19,22 +21,39 @@ public class ChatService {
     private UserDirectory users;
     private Memberships memberships;
     private Settings settings;
+    private RoomStandings standings;
+    private Moderation moderation;
+    private Invitations invitations;
+    private MessageEdits edits;
+    private ReadMarkers reads;
 
     protected ChatService() {} // for CDI proxies
 
     @Inject
     public ChatService(RoomService rooms, DirectMessages directs, UserDirectory users, Memberships memberships,
-            Settings settings) {
+            Settings settings, RoomStandings standings, Moderation moderation, Invitations invitations, MessageEdits edits,
+            ReadMarkers reads) {
         this.rooms = rooms;
         this.directs = directs;
         this.users = users;
         this.memberships = memberships;
         this.settings = settings;
+        this.standings = standings;
+        this.moderation = moderation;
+        this.invitations = invitations;
+        this.edits = edits;
+        this.reads = reads;
     }
 
     public void opened(Connection c) {
         users.remember(c.user());
-        c.send(new ServerMessage.Welcome(c.user(), settings.heartbeatSeconds(), memberships.opened(c)));
+        List<ServerMessage.Invitation> invites;
+        try {
+            invites = standings.invitesOf(c.user());
+        } catch (RoomStandings.Unavailable e) {
+            invites = List.of(); // they are in the inbox too
+        }
+        c.send(new ServerMessage.Welcome(c.user(), settings.heartbeatSeconds(), memberships.opened(c), invites));
     }
 
     public void handle(Connection c, ClientMessage message) {
@@ -45,7 +64,7 @@ public class ChatService {
         } else if (message instanceof ClientMessage.Ping) {
             c.send(new ServerMessage.Pong());
         } else if (message instanceof ClientMessage.Join m) {
-            if (rooms.join(c, m.room(), m.since(), m.epoch(), m.last())) {
+            if (rooms.join(c, m.room(), m.since(), m.epoch(), m.last(), m.isPrivate())) {
                 memberships.joined(c, m.room());
             }
         } else if (message instanceof ClientMessage.Leave m) {
@@ -54,6 +73,18 @@ public class ChatService {
             }
         } else if (message instanceof ClientMessage.Direct m) {
             directs.send(c, m.to(), m.text(), m.id());
+        } else if (message instanceof ClientMessage.Read m) {
+            reads.read(c, m);
+        } else if (message instanceof ClientMessage.Edit m) {
+            edits.edit(c, m);
+        } else if (message instanceof ClientMessage.Delete m) {
+            edits.delete(c, m);
+        } else if (message instanceof ClientMessage.Moderate m) {
+            moderation.handle(c, m);
+        } else if (message instanceof ClientMessage.Invite m) {
+            invitations.invite(c, m);
+        } else if (message instanceof ClientMessage.Answer m) {
+            invitations.answer(c, m);
         } else if (message instanceof ClientMessage.Invalid m) {
             c.send(new ServerMessage.Error(m.code(), m.message(), m.id()));
         } else {

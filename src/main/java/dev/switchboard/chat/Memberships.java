@@ -151,6 +151,11 @@ public class Memberships {
         left(c.user(), room);
     }
 
+    /** The user is no longer a member (a moderator removed them): a later join records them again. */
+    public void forgotten(dev.switchboard.socket.Connection c, String room) {
+        known(c).remove(room);
+    }
+
     @SuppressWarnings("unchecked")
     private static Set<String> known(dev.switchboard.socket.Connection c) {
         return (Set<String>) c.attributes().computeIfAbsent(KNOWN, k -> ConcurrentHashMap.<String>newKeySet());

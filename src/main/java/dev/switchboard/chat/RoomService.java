@@ -6,12 +6,16 @@ import dev.switchboard.delivery.Admission;
 import dev.switchboard.delivery.HistoryStore;
 import dev.switchboard.delivery.StreamFrames;
 import dev.switchboard.delivery.StreamNames;
+import dev.switchboard.delivery.StoredEvents;
 import dev.switchboard.delivery.StoredMessage;
 import dev.switchboard.delivery.StreamFollowers;
 import dev.switchboard.protocol.BinaryFrames;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.MessageCodec;
 import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.rooms.RoomRole;
+import dev.switchboard.rooms.RoomStandings;
+import dev.switchboard.rooms.Standing;
 import dev.switchboard.socket.Connection;
 import dev.switchboard.socket.Metrics;
 import dev.switchboard.socket.OutboundFrame;
@@ -49,22 +53,24 @@ public class RoomService {
     private Settings settings;
     private Clock clock;
     private Admission admission;
+    private RoomStandings standings;
 
     protected RoomService() {} // for CDI proxies
 
     @Inject
     public RoomService(HistoryStore history, StreamFollowers followers, FanOut fanOut, Presence presence,
-            Settings settings) {
-        this(history, followers, fanOut, presence, settings, Clock.systemUTC());
+            Settings settings, RoomStandings standings) {
+        this(history, followers, fanOut, presence, settings, standings, Clock.systemUTC());
     }
 
     public RoomService(HistoryStore history, StreamFollowers followers, FanOut fanOut, Presence presence,
-            Settings settings, Clock clock) {
+            Settings settings, RoomStandings standings, Clock clock) {
         this.history = history;
         this.followers = followers;
         this.fanOut = fanOut;
         this.presence = presence;
         this.settings = settings;
+        this.standings = standings;
         this.clock = clock;
         this.admission = new Admission(history, settings.waitingPerConnection(), settings.historyBacklog());
     }
@@ -97,24 +103,129 @@ public class RoomService {
 
     /**
      * Joins a room or {@code @me}: the one race-free join of every stream ({@link StreamFollowers#join}), answered
-     * with {@code joined} (latest seq, epoch, members, recovered) and the replay.
+     * with {@code joined} (latest seq, epoch, members, recovered, and for a room where the user stands) and the
+     * replay. A room's first join creates it ({@code isPrivate}: only members may join it), the joiner its owner.
+     * Returns true when {@code room} is a room that was joined (not an inbox).
      */
-    /** Joins a room or the user's inbox; true when {@code room} is a valid room name (not an inbox). */
-    public boolean join(Connection c, String room, Long since, String epoch, Integer last) {
+    public boolean join(Connection c, String room, Long since, String epoch, Integer last, boolean isPrivate) {
         String stream = streamOf(c, room, null);
         if (stream == null) {
             return false;
         }
-        boolean rejoin = followers.follows(stream, c);
         boolean isRoom = !StreamNames.isInbox(stream);
+        Standing standing = null;
+        ServerMessage.Standing shown = null;
+        if (isRoom) {
+            try {
+                standing = admitted(c, room, isPrivate);
+                if (standing == null) {
+                    return false;
+                }
+                shown = new ServerMessage.Standing(standing.room().isPrivate(), standing.role() == null ? null : standing.role().wire(),
+                        standing.read(), unread(room, c.user(), standing.read()), standing.room().title(), standing.room().topic(),
+                        standings.staff(room));
+            } catch (RoomStandings.Unavailable e) {
+                LOG.log(Level.WARNING, "could not join " + room, e);
+                c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "not joined: the rooms' database did not answer; try again", null));
+                return false;
+            }
+            JoinedRooms.remember(c, room, standing);
+        }
+        boolean rejoin = followers.follows(stream, c);
+        ServerMessage.Standing answerStanding = shown;
         followers.join(stream, c, c::send, since, epoch, last != null ? last : settings.historyOnJoin(), replay -> {
             if (isRoom && !rejoin && presence.arrive(room, c.user())) {
                 fanOut.publish(stream, 0, OutboundFrame.of(new ServerMessage.Presence(room, c.user(), "join")), null);
             }
             List<String> members = isRoom ? presence.members(room) : List.of(c.user());
-            return new ServerMessage.Joined(room, replay.latest(), replay.epoch(), members, replay.recovered());
+            return new ServerMessage.Joined(room, replay.latest(), replay.epoch(), members, replay.recovered(), answerStanding);
         });
         return isRoom;
+    }
+
+    /** As {@link #join(Connection, String, Long, String, Integer, boolean)} for a public room. */
+    public boolean join(Connection c, String room, Long since, String epoch, Integer last) {
+        return join(c, room, since, epoch, last, false);
+    }
+
+    /**
+     * Where the user stands in the room they ask to join, the room created when it is new; null after answering
+     * {@code forbidden} (banned, or a private room they are not a member of). A public room makes them a member, counted
+     * as having read what is there.
+     */
+    private Standing admitted(Connection c, String room, boolean isPrivate) {
+        String user = c.user();
+        Standing st = standing(room, user);
+        if (!st.exists()) {
+            String owner = settings.sharedRooms().contains(room) ? null : user;
+            standings.create(room, owner, isPrivate && owner != null, clock.millis());
+            st = standing(room, user);
+        }
+        if (st.banned()) {
+            c.send(new ServerMessage.Error(ErrorCode.FORBIDDEN, "you are banned from " + room, null));
+            return null;
+        }
+        if (st.room().isPrivate() && !st.isMember()) {
+            c.send(new ServerMessage.Error(ErrorCode.FORBIDDEN, room + " is private: a member must invite you", null));
+            return null;
+        }
+        if (!st.isMember()) {
+            long latest = history.latest(room);
+            standings.addMember(room, user, RoomRole.MEMBER, latest, clock.millis());
+            st = new Standing(st.room(), RoomRole.MEMBER, false, st.mutedUntil(), latest);
+        }
+        return st;
+    }
+
+    /** Where {@code user} stands in {@code room}; operators act as its owner. */
+    public Standing standing(String room, String user) {
+        Standing st = standings.standing(room, user);
+        return settings.operators().contains(user) && st.exists() ? st.withRole(RoomRole.OWNER) : st;
+    }
+
+    /** Messages and attachments from others after {@code read} that the room still keeps. */
+    private long unread(String room, String user, long read) {
+        if (read >= history.latest(room)) {
+            return 0;
+        }
+        return history.since(room, read, null).messages().stream()
+                .filter(m -> m.seq() > read && StoredEvents.isSaid(m) && !user.equals(m.from())).count();
+    }
+
+    /**
+     * A moderator removed the user from the room (kick or ban): this connection stops following it at once and is
+     * told why, with a presence {@code leave} when it was the user's last here.
+     */
+    public void removed(Connection c, String room, String reason, String by) {
+        JoinedRooms.forget(c, room);
+        if (followers.unfollow(room, c)) {
+            c.send(new ServerMessage.Left(room, reason, by));
+            departed(c, room);
+        }
+    }
+
+    /** The connection's standing in a room changed (mute, role): what it holds is read again. */
+    public void restanded(Connection c, String room, Standing standing) {
+        if (JoinedRooms.standing(c, room) != null) {
+            JoinedRooms.remember(c, room, standing);
+        }
+    }
+
+    /** True (after answering {@code forbidden}) when the user is muted in {@code room}. */
+    boolean mayNotSpeak(Connection c, String room, String id) {
+        Standing st = JoinedRooms.standing(c, room);
+        if (st != null && st.mutedAt(clock.millis())) {
+            c.send(new ServerMessage.Error(ErrorCode.FORBIDDEN, "you are muted in " + room + " until "
+                    + MessageCodec.timestamp(java.time.Instant.ofEpochMilli(st.mutedUntil())), id));
+            return true;
+        }
+        return false;
+    }
+
+    /** The role the connection joined with (kept current), or null. */
+    RoomRole roleOf(Connection c, String room) {
+        Standing st = JoinedRooms.standing(c, room);
+        return st == null ? null : st.role();
     }
 
     /** Leaves a room or the inbox; true when a joined room (not an inbox) was left. */
@@ -127,6 +238,7 @@ public class RoomService {
             c.send(new ServerMessage.Error(ErrorCode.NOT_JOINED, "not joined: " + room, null));
             return false;
         }
+        JoinedRooms.forget(c, room);
         c.send(new ServerMessage.Left(room));
         departed(c, stream);
         return !StreamNames.isInbox(stream);
@@ -145,7 +257,7 @@ public class RoomService {
             c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "use a direct message to write to an inbox", id));
             return;
         }
-        if (!admit(c, id)) {
+        if (mayNotSpeak(c, room, id) || !admit(c, id)) {
             return;
         }
         history.append(stream, new HistoryStore.Draft(c.user(), null, text, id, clock.instant()), new HistoryStore.Appended() {
@@ -197,7 +309,7 @@ public class RoomService {
             c.send(new ServerMessage.Error(ErrorCode.NOT_JOINED, "join " + room + " before sending to it", id));
             return;
         }
-        if (!admit(c, id)) {
+        if (mayNotSpeak(c, room, id) || !admit(c, id)) {
             return;
         }
         byte[] bytes = frame.bytes();
@@ -234,6 +346,10 @@ public class RoomService {
             c.send(new ServerMessage.Error(ErrorCode.NOT_JOINED, "not joined: " + room, null));
             return;
         }
+        Standing st = JoinedRooms.standing(c, room);
+        if (st != null && st.mutedAt(clock.millis())) {
+            return; // a muted user's typing is not shown; their send gets the error
+        }
         fanOut.publish(stream, 0, OutboundFrame.of(new ServerMessage.Typing(room, c.user())), c.user());
     }
 
@@ -268,7 +384,7 @@ public class RoomService {
     }
 
     /** The stream a room name denotes for this caller, or null after answering with an error. */
-    private String streamOf(Connection c, String room, String id) {
+    String streamOf(Connection c, String room, String id) {
         if (Streams.ME.equals(room)) {
             return Streams.inbox(c.user());
         }

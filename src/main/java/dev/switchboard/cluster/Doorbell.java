@@ -23,7 +23,7 @@ final class Doorbell {
     static final int MAX_PAYLOAD_BYTES = 7_800;
 
     /** One notice, decoded. */
-    sealed interface Notice permits Stored, Frame, Ping, Disconnect {
+    sealed interface Notice permits Stored, Frame, Ping, Disconnect, Standing {
         String node();
     }
 
@@ -38,6 +38,9 @@ final class Doorbell {
 
     /** Every node closes the user's connections (signed out on {@code node}). */
     record Disconnect(String node, String user, String reason) implements Notice {}
+
+    /** A change of a user's standing in a room, for every node to apply to that user's connections. */
+    record Standing(String node, FanOut.RoomNotice notice) implements Notice {}
 
     private Doorbell() {}
 
@@ -94,6 +97,13 @@ final class Doorbell {
         return "d\t" + node + '\t' + user + '\n' + reason;
     }
 
+    /** A change of standing's notice (the reason, free text, last), or null when it would not fit in a notification. */
+    static String roomNotice(String node, FanOut.RoomNotice n) {
+        String payload = "r\t" + node + '\t' + n.room() + '\t' + n.user() + '\t' + n.action() + '\t' + n.by() + '\n'
+                + (n.reason() == null ? "" : n.reason());
+        return payload.getBytes(StandardCharsets.UTF_8).length <= MAX_PAYLOAD_BYTES ? payload : null;
+    }
+
     /** The notice in a payload, or null for one this version does not know (a newer node's). */
     static Notice decode(String payload) {
         int eol = payload.indexOf('\n');
@@ -119,6 +129,9 @@ final class Doorbell {
             }
             case "d" -> {
                 return new Disconnect(h[1], h[2], body);
+            }
+            case "r" -> {
+                return new Standing(h[1], new FanOut.RoomNotice(h[2], h[3], h[4], h[5], body.isEmpty() ? null : body));
             }
             default -> {
                 return null;

@@ -3,6 +3,7 @@ package dev.switchboard.cluster;
 import dev.switchboard.socket.OutboundFrame;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Carries each position of a stream to every node that follows it. A node follows a stream while it has local
@@ -49,4 +50,16 @@ public interface FanOut {
 
     /** How this node closes a user's connections when asked to (by itself or another node). */
     void onDisconnect(BiConsumer<String, String> closer);
+
+    /**
+     * A moderator changed {@code user}'s standing in {@code room} ({@code action}: kick, ban, unban, mute, role): every
+     * node applies it to that user's connections at once (a kick or ban removes them from the room).
+     */
+    record RoomNotice(String room, String user, String action, String by, String reason) {}
+
+    /** Tells every node (this one included, on the calling thread) about a change of standing. */
+    void announce(RoomNotice notice);
+
+    /** What this node does with a change of standing, its own or another node's. */
+    void onRoomNotice(Consumer<RoomNotice> handler);
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Fan-out on one node: straight to the stream's receivers, on the publishing thread (receivers only queue, never
@@ -17,6 +18,17 @@ public class LocalFanOut implements FanOut {
     /** Prefix follows ({@code #>}): few, so a scan per publish is cheaper than an index. */
     private final Map<String, Receiver> prefixes = new ConcurrentHashMap<>();
     private volatile BiConsumer<String, String> disconnects = (user, reason) -> {};
+    private volatile Consumer<RoomNotice> roomNotices = notice -> {};
+
+    @Override
+    public void announce(RoomNotice notice) {
+        roomNotices.accept(notice);
+    }
+
+    @Override
+    public void onRoomNotice(Consumer<RoomNotice> handler) {
+        this.roomNotices = handler;
+    }
 
     @Override
     public void disconnectEverywhere(String user, String reason) {

@@ -13,6 +13,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -107,6 +108,20 @@ public final class PostgresFanOut implements FanOut {
         this.disconnects = closer;
     }
 
+    @Override
+    public void announce(RoomNotice notice) {
+        local.announce(notice);
+        String payload = Doorbell.roomNotice(node.id(), notice);
+        if (payload == null || !outgoing.offer(payload)) {
+            LOG.warning("a change of " + notice.user() + "'s standing in " + notice.room() + " did not go to the other nodes");
+        }
+    }
+
+    @Override
+    public void onRoomNotice(Consumer<RoomNotice> handler) {
+        local.onRoomNotice(handler);
+    }
+
     // ---- notices from the other nodes
 
     private void received(Doorbell.Notice notice) {
@@ -122,6 +137,8 @@ public final class PostgresFanOut implements FanOut {
             local.publish(f.stream(), 0, OutboundFrame.of(f.text()), f.skipUser());
         } else if (notice instanceof Doorbell.Disconnect d) {
             disconnects.accept(d.user(), d.reason());
+        } else if (notice instanceof Doorbell.Standing s) {
+            local.announce(s.notice());
         } // another node's ping: nothing to do
     }
 

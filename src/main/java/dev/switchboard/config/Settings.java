@@ -62,6 +62,8 @@ public final class Settings {
     public static final String CLUSTER = "switchboard.cluster";
     public static final String CLUSTER_HEARTBEAT = "switchboard.cluster.heartbeat";
     public static final String CLUSTER_NODE_TIMEOUT = "switchboard.cluster.node-timeout";
+    public static final String SHARED_ROOMS = "switchboard.rooms.shared";
+    public static final String INVITES_PER_MINUTE = "switchboard.limits.invites";
 
     /** The default of {@link #MAX_FRAME_BYTES}, also the endpoints' {@code @OnMessage(maxMessageSize)} for text. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
@@ -87,7 +89,8 @@ public final class Settings {
             Map.entry(RATE_BURST, POSITIVE_INTEGER), Map.entry(IDLE_TIMEOUT, DURATION),
             Map.entry(CONNECTIONS_PER_USER, NON_NEGATIVE_INTEGER), Map.entry(CONNECTIONS_PER_ADDRESS, NON_NEGATIVE_INTEGER),
             Map.entry(METRICS_REMOTE, BOOLEAN), Map.entry(CLUSTER, BOOLEAN),
-            Map.entry(CLUSTER_HEARTBEAT, DURATION), Map.entry(CLUSTER_NODE_TIMEOUT, DURATION));
+            Map.entry(CLUSTER_HEARTBEAT, DURATION), Map.entry(CLUSTER_NODE_TIMEOUT, DURATION),
+            Map.entry(SHARED_ROOMS, LIST), Map.entry(INVITES_PER_MINUTE, POSITIVE_INTEGER));
 
     /** The values given, trimmed, blank ones left out. */
     private final Map<String, String> values;
@@ -296,6 +299,17 @@ public final class Settings {
     /** User names with the operator role besides the container role {@code operator} (for guest mode). */
     public List<String> operators() {
         return list(OPERATORS);
+    }
+
+    /** Rooms nobody owns (operators run them): a first join creates them public, without an owner. */
+    public List<String> sharedRooms() {
+        List<String> configured = list(SHARED_ROOMS);
+        return configured.isEmpty() ? List.of("lobby") : configured;
+    }
+
+    /** Invitations one user may send per minute. */
+    public int invitesPerMinute() {
+        return integer(INVITES_PER_MINUTE, 20);
     }
 
     /** The HTTP publisher API key, if one is configured. */

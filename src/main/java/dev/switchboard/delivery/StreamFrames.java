@@ -27,9 +27,13 @@ public final class StreamFrames {
             return OutboundFrame.of(new ServerMessage.Event(topic, m.seq(), parse(m.text()), m.ts()));
         }
         if (StreamNames.isInbox(stream)) {
-            return OutboundFrame.of(new ServerMessage.DirectMessage(m.seq(), m.from(), m.to(), m.text(), m.ts(), m.clientId()));
+            ServerMessage event = StoredEvents.inboxFrame(m);
+            return OutboundFrame.of(event != null ? event
+                    : new ServerMessage.DirectMessage(m.seq(), m.from(), m.to(), m.text(), m.ts(), m.clientId()));
         }
-        return OutboundFrame.of(new ServerMessage.Message(stream, m.seq(), m.from(), m.text(), m.ts(), m.clientId()));
+        ServerMessage event = StoredEvents.roomFrame(stream, m);
+        return OutboundFrame.of(event != null ? event
+                : new ServerMessage.Message(stream, m.seq(), m.from(), m.text(), m.ts(), m.clientId()));
     }
 
     /**

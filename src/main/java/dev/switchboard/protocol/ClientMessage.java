@@ -15,7 +15,11 @@ public sealed interface ClientMessage {
      * Join a room or {@code @me}: {@code since} (with the {@code epoch} it belongs to) replays what came after it,
      * else the last {@code last}.
      */
-    record Join(String room, Long since, String epoch, Integer last) implements ClientMessage {}
+    record Join(String room, Long since, String epoch, Integer last, boolean isPrivate) implements ClientMessage {
+        public Join(String room, Long since, String epoch, Integer last) {
+            this(room, since, epoch, last, false);
+        }
+    }
 
     record Leave(String room) implements ClientMessage {}
 
@@ -26,6 +30,29 @@ public sealed interface ClientMessage {
     record Typing(String room) implements ClientMessage {}
 
     record Ping() implements ClientMessage {}
+
+    /** An owner or moderator invites {@code user} into {@code room}. */
+    record Invite(String room, String user, String id) implements ClientMessage {}
+
+    /** The invitee answers an invitation: {@code accept} true makes it a member, false drops the invitation. */
+    record Answer(String room, boolean accept, String id) implements ClientMessage {}
+
+    /**
+     * A moderation request on {@code room}: {@code user} is the one acted on (null for {@code title}); the other fields
+     * are those its action takes ({@code reason} for kick and ban, {@code seconds} for mute, {@code role}, {@code
+     * title} and {@code topic}).
+     */
+    record Moderate(ModerationAction action, String room, String user, String reason, Long seconds, String role,
+            String title, String topic, String id) implements ClientMessage {}
+
+    /** Replaces the text of the sender's own message {@code seq}. */
+    record Edit(String room, long seq, String text, String id) implements ClientMessage {}
+
+    /** Deletes message {@code seq} (one's own; owners and moderators: any). */
+    record Delete(String room, long seq, String id) implements ClientMessage {}
+
+    /** The user has read {@code room} up to {@code seq}. */
+    record Read(String room, long seq) implements ClientMessage {}
 
     /**
      * Topics: follow a topic or pattern; {@code since} (exact topics only, with its {@code epoch}) replays what came

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** The error codes of PROTOCOL.md; an error frame never closes the connection by itself. */
 public enum ErrorCode {
-    BAD_REQUEST, UNKNOWN_TYPE, FORBIDDEN, NOT_JOINED, NOT_FOUND, RATE_LIMITED, TOO_LARGE, OVERLOADED;
+    BAD_REQUEST, UNKNOWN_TYPE, FORBIDDEN, NOT_JOINED, NOT_FOUND, RATE_LIMITED, TOO_LARGE, OVERLOADED, CONFLICT;
 
     private final String wire = name().toLowerCase(Locale.ROOT);
 

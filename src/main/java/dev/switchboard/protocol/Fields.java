@@ -78,6 +78,30 @@ final class Fields {
         return s.getString();
     }
 
+    /** A boolean field, false when absent. */
+    static boolean optionalBoolean(JsonObject o, String name) {
+        JsonValue v = o.get(name);
+        if (v == null || v.getValueType() == JsonValue.ValueType.NULL || v.getValueType() == JsonValue.ValueType.FALSE) {
+            return false;
+        }
+        if (v.getValueType() != JsonValue.ValueType.TRUE) {
+            throw new BadField("field must be true or false: " + name);
+        }
+        return true;
+    }
+
+    /** A message's seq: a whole number of at least 1. */
+    static long requiredSeq(JsonObject o) {
+        Long seq = optionalCount(o, "seq", Long.MAX_VALUE);
+        if (seq == null) {
+            throw new BadField("missing field: seq");
+        }
+        if (seq < 1) {
+            throw new BadField("field out of range: seq");
+        }
+        return seq;
+    }
+
     /** An epoch sent back with {@code since}: a string of at most {@link #MAX_EPOCH_CHARS}, or null. */
     static String optionalEpoch(JsonObject o) {
         String epoch = optionalString(o, "epoch");

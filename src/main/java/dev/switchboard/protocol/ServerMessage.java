@@ -3,24 +3,70 @@ package dev.switchboard.protocol;
 import jakarta.json.JsonValue;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** Everything the server sends. {@link MessageCodec} turns each into exactly one JSON text frame. */
 public sealed interface ServerMessage {
 
     /** {@code rooms}: on {@code /ws/chat}, the rooms the user is in (kept by the server); null on {@code /ws/topics}. */
-    record Welcome(String user, int heartbeat, List<String> rooms) implements ServerMessage {
+    record Welcome(String user, int heartbeat, List<String> rooms, List<Invitation> invites) implements ServerMessage {
         public Welcome(String user, int heartbeat) {
-            this(user, heartbeat, null);
+            this(user, heartbeat, null, null);
+        }
+
+        public Welcome(String user, int heartbeat, List<String> rooms) {
+            this(user, heartbeat, rooms, null);
         }
     }
+
+    /** An invitation waiting for the user's answer: into {@code room}, from {@code by}. */
+    record Invitation(String room, String by) {}
+
+    /**
+     * Where the user stands in a room they joined: its visibility, title and topic, their role, how far they have
+     * read and how many messages from others came after that; {@code roles}: the room's owner and moderators.
+     */
+    record Standing(boolean isPrivate, String role, long read, long unread, String title, String topic,
+            Map<String, String> roles) {}
 
     /**
      * {@code seq} is the latest seq in the stream, {@code epoch} its history's; {@code recovered} is false when the
      * replay that follows is not exactly what the client missed.
      */
-    record Joined(String room, long seq, String epoch, List<String> members, boolean recovered) implements ServerMessage {}
+    record Joined(String room, long seq, String epoch, List<String> members, boolean recovered, Standing standing)
+            implements ServerMessage {
+        /** An inbox, or a stream without rooms' standing. */
+        public Joined(String room, long seq, String epoch, List<String> members, boolean recovered) {
+            this(room, seq, epoch, members, recovered, null);
+        }
+    }
 
-    record Left(String room) implements ServerMessage {}
+    /** {@code reason} ({@code kicked}, {@code banned}) and {@code by} are set when a moderator removed the user. */
+    record Left(String room, String reason, String by) implements ServerMessage {
+        public Left(String room) {
+            this(room, null, null);
+        }
+    }
+
+    /** An invitation kept in the invitee's inbox: into {@code target}, from {@code by}. */
+    record Invited(long seq, String target, String by, Instant ts) implements ServerMessage {}
+
+    /** A stored moderation event: {@code by} did {@code action} to {@code user}; the rest as the action takes. */
+    record Moderation(String room, long seq, ModerationAction action, String user, String by, String reason, Long seconds,
+            String role, String title, String topic, Instant ts) implements ServerMessage {}
+
+    /** Message {@code of} now reads {@code text}. */
+    record Edit(String room, long seq, long of, String from, String text, Instant ts, String id) implements ServerMessage {}
+
+    /** Message {@code of} was deleted by {@code by}. */
+    record Delete(String room, long seq, long of, String by, Instant ts, String id) implements ServerMessage {}
+
+    /** The user's read marker moved (sent to their other connections). */
+    record Read(String room, long seq) implements ServerMessage {}
+
+    /** A kept attachment: its bytes at {@code url}, for the room's members. */
+    record Attachment(String room, long seq, String from, String name, String mime, long size, String url, Instant ts,
+            String id) implements ServerMessage {}
 
     record Message(String room, long seq, String from, String text, Instant ts, String id) implements ServerMessage {}
 

@@ -27,6 +27,13 @@ class StreamFollowersTest {
 
     /** A fan-out the test drives by hand: what arrives, in whatever order the test chooses. */
     static final class ManualFanOut implements FanOut {
+
+        @Override
+        public void announce(RoomNotice notice) {}
+
+        @Override
+        public void onRoomNotice(java.util.function.Consumer<RoomNotice> handler) {}
+
         final Map<String, Receiver> receivers = new HashMap<>();
         final List<String> calls = new ArrayList<>();
 

@@ -115,6 +115,60 @@ class MessageCodecTest {
                 MessageCodec.write(new ServerMessage.Error(ErrorCode.NOT_JOINED, "m", null)));
     }
 
+    /** The frames of rooms with owners ("Rooms with owners" in docs/protocol.md), decoded. */
+    @Test
+    void roomFramesDecode() {
+        assertEquals(new ClientMessage.Join("design", null, null, null, true),
+                MessageCodec.read("{\"type\":\"join\",\"room\":\"design\",\"private\":true}"));
+        assertEquals(new ClientMessage.Invite("design", "bob", "c-1"),
+                MessageCodec.read("{\"type\":\"invite\",\"room\":\"design\",\"user\":\"bob\",\"id\":\"c-1\"}"));
+        assertEquals(new ClientMessage.Answer("design", true, "c-2"), MessageCodec.read("{\"type\":\"accept\",\"room\":\"design\",\"id\":\"c-2\"}"));
+        assertEquals(new ClientMessage.Answer("design", false, null), MessageCodec.read("{\"type\":\"decline\",\"room\":\"design\"}"));
+        assertEquals(new ClientMessage.Moderate(ModerationAction.KICK, "design", "bob", "spam", null, null, null, null, "c-3"),
+                MessageCodec.read("{\"type\":\"kick\",\"room\":\"design\",\"user\":\"bob\",\"reason\":\"spam\",\"id\":\"c-3\"}"));
+        assertEquals(new ClientMessage.Moderate(ModerationAction.MUTE, "design", "bob", null, 600L, null, null, null, null),
+                MessageCodec.read("{\"type\":\"mute\",\"room\":\"design\",\"user\":\"bob\",\"seconds\":600}"));
+        assertEquals(new ClientMessage.Moderate(ModerationAction.TITLE, "design", null, null, null, null, "Design", "weekly", null),
+                MessageCodec.read("{\"type\":\"title\",\"room\":\"design\",\"title\":\"Design\",\"topic\":\"weekly\"}"));
+        assertEquals(new ClientMessage.Edit("design", 45, "fixed", "c-7"),
+                MessageCodec.read("{\"type\":\"edit\",\"room\":\"design\",\"seq\":45,\"text\":\"fixed\",\"id\":\"c-7\"}"));
+        assertEquals(new ClientMessage.Delete("design", 45, null), MessageCodec.read("{\"type\":\"delete\",\"room\":\"design\",\"seq\":45}"));
+        assertEquals(new ClientMessage.Read("design", 45), MessageCodec.read("{\"type\":\"read\",\"room\":\"design\",\"seq\":45}"));
+
+        // what each needs, or bad_request
+        assertEquals(new ClientMessage.Invalid(ErrorCode.BAD_REQUEST, "missing field: seconds", null),
+                MessageCodec.read("{\"type\":\"mute\",\"room\":\"design\",\"user\":\"bob\"}"));
+        assertEquals(new ClientMessage.Invalid(ErrorCode.BAD_REQUEST, "missing field: role", null),
+                MessageCodec.read("{\"type\":\"role\",\"room\":\"design\",\"user\":\"bob\"}"));
+        assertEquals(new ClientMessage.Invalid(ErrorCode.BAD_REQUEST, "missing field: user", "c-1"),
+                MessageCodec.read("{\"type\":\"kick\",\"room\":\"design\",\"id\":\"c-1\"}"));
+        assertEquals(new ClientMessage.Invalid(ErrorCode.BAD_REQUEST, "field out of range: seq", null),
+                MessageCodec.read("{\"type\":\"read\",\"room\":\"design\",\"seq\":0}"));
+        assertEquals(new ClientMessage.Invalid(ErrorCode.BAD_REQUEST, "field must be true or false: private", null),
+                MessageCodec.read("{\"type\":\"join\",\"room\":\"design\",\"private\":\"yes\"}"));
+    }
+
+    @Test
+    void roomEventsEncode() {
+        Instant ts = Instant.parse("2026-12-03T02:00:00Z");
+        assertEquals("{\"type\":\"joined\",\"room\":\"design\",\"seq\":44,\"epoch\":\"e1\",\"members\":[\"alice\"],\"recovered\":false,"
+                + "\"private\":true,\"role\":\"owner\",\"read\":40,\"unread\":3,\"title\":\"Design\",\"roles\":{\"alice\":\"owner\"}}",
+                MessageCodec.write(new ServerMessage.Joined("design", 44, "e1", List.of("alice"), false,
+                        new ServerMessage.Standing(true, "owner", 40, 3, "Design", null, java.util.Map.of("alice", "owner")))));
+        assertEquals("{\"type\":\"left\",\"room\":\"design\",\"reason\":\"kicked\",\"by\":\"alice\"}",
+                MessageCodec.write(new ServerMessage.Left("design", "kicked", "alice")));
+        assertEquals("{\"type\":\"invited\",\"room\":\"@me\",\"seq\":13,\"target\":\"design\",\"by\":\"alice\",\"ts\":\"2026-12-03T02:00:00Z\"}",
+                MessageCodec.write(new ServerMessage.Invited(13, "design", "alice", ts)));
+        assertEquals("{\"type\":\"moderation\",\"room\":\"design\",\"seq\":50,\"action\":\"mute\",\"user\":\"bob\",\"by\":\"alice\","
+                + "\"seconds\":600,\"ts\":\"2026-12-03T02:00:00Z\"}",
+                MessageCodec.write(new ServerMessage.Moderation("design", 50, ModerationAction.MUTE, "bob", "alice", null, 600L, null, null, null, ts)));
+        assertEquals("{\"type\":\"edit\",\"room\":\"design\",\"seq\":51,\"of\":45,\"from\":\"alice\",\"text\":\"fixed\",\"ts\":\"2026-12-03T02:00:00Z\"}",
+                MessageCodec.write(new ServerMessage.Edit("design", 51, 45, "alice", "fixed", ts, null)));
+        assertEquals("{\"type\":\"delete\",\"room\":\"design\",\"seq\":52,\"of\":45,\"by\":\"alice\",\"ts\":\"2026-12-03T02:00:00Z\"}",
+                MessageCodec.write(new ServerMessage.Delete("design", 52, 45, "alice", ts, null)));
+        assertEquals("{\"type\":\"read\",\"room\":\"design\",\"seq\":45}", MessageCodec.write(new ServerMessage.Read("design", 45)));
+    }
+
     @Test
     void textRoundTripsWhateverItHolds() {
         String text = "<img src=x onerror=alert(1)> \u4f60\u597d \ud83d\ude00 \n\t\\ \" \u0000";

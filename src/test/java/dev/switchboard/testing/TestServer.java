@@ -38,6 +38,13 @@ import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.tyrus.container.grizzly.server.LoopbackAddOn;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
+import dev.switchboard.chat.Invitations;
+import dev.switchboard.chat.MessageEdits;
+import dev.switchboard.chat.Moderation;
+import dev.switchboard.chat.ReadMarkers;
+import dev.switchboard.delivery.HistoryDatabase;
+import dev.switchboard.rooms.RoomStandings;
+import java.util.UUID;
 import org.glassfish.tyrus.spi.WebSocketEngine;
 
 /**
@@ -57,6 +64,8 @@ public final class TestServer implements AutoCloseable {
     public final ConnectionRegistry connections;
     public final TopicService topics;
     public final dev.switchboard.chat.Memberships memberships;
+    public final RoomStandings standings;
+    private final HistoryDatabase database;
     private final ExecutorService closer = Executors.newCachedThreadPool();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final HttpServer http;
@@ -69,12 +78,19 @@ public final class TestServer implements AutoCloseable {
         LocalFanOut fanOut = new LocalFanOut();
         followers = new StreamFollowers(fanOut, this.history, settings);
         presence = new LocalPresence();
-        rooms = new RoomService(this.history, followers, fanOut, presence, settings);
-        UserDirectory users = new UserDirectory(this.history, (dev.switchboard.delivery.HistoryDatabase) null);
+        // rooms' standings and memberships in an in-memory H2 of this server's own, as the WAR keeps them in its database
+        database = HistoryDatabase.h2("jdbc:h2:mem:rooms-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "", "");
+        standings = new RoomStandings(database);
+        rooms = new RoomService(this.history, followers, fanOut, presence, settings, standings);
+        UserDirectory users = new UserDirectory(this.history, (HistoryDatabase) null);
         DirectMessages directs = new DirectMessages(this.history, fanOut, users, rooms);
-        memberships = new dev.switchboard.chat.Memberships((dev.switchboard.delivery.HistoryDatabase) null);
-        ChatService chat = new ChatService(rooms, directs, users, memberships, settings);
+        memberships = new dev.switchboard.chat.Memberships(database);
         connections = new ConnectionRegistry(settings, closer, scheduler);
+        Moderation moderation = new Moderation(this.history, fanOut, standings, rooms, users, memberships, connections);
+        moderation.listen();
+        ChatService chat = new ChatService(rooms, directs, users, memberships, settings, standings, moderation,
+                new Invitations(this.history, fanOut, standings, rooms, users, settings),
+                new MessageEdits(this.history, fanOut, rooms), new ReadMarkers(this.history, fanOut, standings, rooms));
         topics = new TopicService(settings, this.history, fanOut, new TopicSubscriptions(followers, fanOut, settings));
         InboundGuard guard = new InboundGuard(settings, new RateLimiter(settings));
         Identities identities = new Identities(tokens);
@@ -129,6 +145,7 @@ public final class TestServer implements AutoCloseable {
         http.shutdownNow();
         closer.shutdownNow();
         scheduler.shutdownNow();
+        database.close();
     }
 
     /** Tyrus's server container without its own HTTP server. */
