@@ -64,11 +64,14 @@ public final class Settings {
     public static final String CLUSTER_NODE_TIMEOUT = "switchboard.cluster.node-timeout";
     public static final String SHARED_ROOMS = "switchboard.rooms.shared";
     public static final String INVITES_PER_MINUTE = "switchboard.limits.invites";
+    public static final String ATTACHMENTS_ROOM_QUOTA = "switchboard.attachments.room-quota-bytes";
 
     /** The default of {@link #MAX_FRAME_BYTES}, also the endpoints' {@code @OnMessage(maxMessageSize)} for text. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
     /** The default of {@link #MAX_BINARY_BYTES}, also the endpoints' {@code @OnMessage(maxMessageSize)} for binary. */
     public static final int DEFAULT_MAX_BINARY_BYTES = 1024 * 1024;
+    /** The default of {@link #ATTACHMENTS_ROOM_QUOTA}: 100 MiB. */
+    public static final int DEFAULT_ATTACHMENTS_ROOM_QUOTA = 100 * 1024 * 1024;
 
     /** Every key: each public String constant above whose value starts with {@code switchboard.}. */
     static final Set<String> KEYS = keys();
@@ -90,7 +93,8 @@ public final class Settings {
             Map.entry(CONNECTIONS_PER_USER, NON_NEGATIVE_INTEGER), Map.entry(CONNECTIONS_PER_ADDRESS, NON_NEGATIVE_INTEGER),
             Map.entry(METRICS_REMOTE, BOOLEAN), Map.entry(CLUSTER, BOOLEAN),
             Map.entry(CLUSTER_HEARTBEAT, DURATION), Map.entry(CLUSTER_NODE_TIMEOUT, DURATION),
-            Map.entry(SHARED_ROOMS, LIST), Map.entry(INVITES_PER_MINUTE, POSITIVE_INTEGER));
+            Map.entry(SHARED_ROOMS, LIST), Map.entry(INVITES_PER_MINUTE, POSITIVE_INTEGER),
+            Map.entry(ATTACHMENTS_ROOM_QUOTA, POSITIVE_INTEGER));
 
     /** The values given, trimmed, blank ones left out. */
     private final Map<String, String> values;
@@ -323,6 +327,15 @@ public final class Settings {
 
     public int maxBinaryBytes() {
         return integer(MAX_BINARY_BYTES, DEFAULT_MAX_BINARY_BYTES);
+    }
+
+    /**
+     * Bytes of attachments one room may keep in the database, all files together: the database is shared by every
+     * room, so one room cannot fill it. A file that would go over is refused; a single file is bounded by
+     * {@link #maxBinaryBytes()} already (the whole frame).
+     */
+    public long attachmentRoomQuotaBytes() {
+        return integer(ATTACHMENTS_ROOM_QUOTA, DEFAULT_ATTACHMENTS_ROOM_QUOTA);
     }
 
     /** Messages per second a connection may send on average. */
