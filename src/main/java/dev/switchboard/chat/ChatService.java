@@ -26,13 +26,14 @@ public class ChatService {
     private Invitations invitations;
     private MessageEdits edits;
     private ReadMarkers reads;
+    private RoomAttachments attachments;
 
     protected ChatService() {} // for CDI proxies
 
     @Inject
     public ChatService(RoomService rooms, DirectMessages directs, UserDirectory users, Memberships memberships,
             Settings settings, RoomStandings standings, Moderation moderation, Invitations invitations, MessageEdits edits,
-            ReadMarkers reads) {
+            ReadMarkers reads, RoomAttachments attachments) {
         this.rooms = rooms;
         this.directs = directs;
         this.users = users;
@@ -43,6 +44,7 @@ public class ChatService {
         this.invitations = invitations;
         this.edits = edits;
         this.reads = reads;
+        this.attachments = attachments;
     }
 
     public void opened(Connection c) {
@@ -101,7 +103,7 @@ public class ChatService {
                     "a binary frame is an attachment: 2-byte header length, a JSON header, then the bytes", null));
             return;
         }
-        rooms.attach(c, frame);
+        attachments.attach(c, frame);
     }
 
     public void closed(Connection c) {

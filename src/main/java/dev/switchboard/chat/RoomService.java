@@ -9,7 +9,6 @@ import dev.switchboard.delivery.StreamNames;
 import dev.switchboard.delivery.StoredEvents;
 import dev.switchboard.delivery.StoredMessage;
 import dev.switchboard.delivery.StreamFollowers;
-import dev.switchboard.protocol.BinaryFrames;
 import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.MessageCodec;
 import dev.switchboard.protocol.ServerMessage;
@@ -21,16 +20,11 @@ import dev.switchboard.socket.Metrics;
 import dev.switchboard.socket.OutboundFrame;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonString;
-import jakarta.json.spi.JsonProvider;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 
 /**
  * Rooms and inboxes as streams: join (with replay), leave, send, typing, and cleanup when a connection
@@ -40,8 +34,6 @@ import java.util.regex.Pattern;
 public class RoomService {
 
     private static final Logger LOG = Logger.getLogger(RoomService.class.getName());
-    private static final JsonProvider JSON = JsonProvider.provider();
-    private static final Pattern MIME = Pattern.compile("[A-Za-z0-9!#$&^_.+-]{1,64}/[A-Za-z0-9!#$&^_.+-]{1,64}");
 
     /** A client id is stored with the message (for idempotent resends): its column holds this many. */
     static final int MAX_ID_CHARS = 128;
@@ -274,65 +266,6 @@ public class RoomService {
             public void failed(Exception e) {
                 answered(c);
                 notStored(c, "a message in " + stream, id, e);
-            }
-        });
-    }
-
-    /**
-     * An attachment (a binary frame: header {@code {"room","name","mime","id"}}, then the bytes) into a joined
-     * room. It gets the room's next seq like a message: history keeps a text record of it ("📎 name (mime, N
-     * bytes)", what a later join replays); the bytes are relayed live to the room in the same layout, the header
-     * gaining {@code from}, {@code seq} and {@code ts}. The sender gets an {@code ack}; a resend with the same
-     * id is acked with the original seq and not relayed again.
-     */
-    public void attach(Connection c, BinaryFrames.Frame frame) {
-        JsonObject h = frame.header();
-        String id = h.get("id") instanceof JsonString s ? s.getString() : null;
-        String room = h.get("room") instanceof JsonString s ? s.getString() : null;
-        String name = h.get("name") instanceof JsonString s ? s.getString().strip() : null;
-        String mime = h.get("mime") instanceof JsonString s ? s.getString() : "application/octet-stream";
-        if (room == null || name == null || name.isEmpty() || name.length() > 255 || !MIME.matcher(mime).matches()
-                || (id != null && id.length() > 128)) {
-            c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST,
-                    "an attachment header needs room and name (at most 255), a type/subtype mime, an id of at most 128", id));
-            return;
-        }
-        String stream = streamOf(c, room, id);
-        if (stream == null) {
-            return;
-        }
-        if (StreamNames.isInbox(stream)) {
-            c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "attachments go to rooms", id));
-            return;
-        }
-        if (!followers.follows(stream, c)) {
-            c.send(new ServerMessage.Error(ErrorCode.NOT_JOINED, "join " + room + " before sending to it", id));
-            return;
-        }
-        if (mayNotSpeak(c, room, id) || !admit(c, id)) {
-            return;
-        }
-        byte[] bytes = frame.bytes();
-        String record = "\uD83D\uDCCE " + name + " (" + mime + ", " + bytes.length + " bytes)";
-        history.append(stream, new HistoryStore.Draft(c.user(), null, record, id, clock.instant()), new HistoryStore.Appended() {
-            @Override
-            public void stored(StoredMessage m, boolean duplicate) {
-                answered(c);
-                c.send(new ServerMessage.Ack(id, room, m.seq()));
-                if (!duplicate) {
-                    JsonObjectBuilder header = JSON.createObjectBuilder().add("room", room).add("name", name).add("mime", mime)
-                            .add("from", c.user()).add("seq", m.seq()).add("ts", MessageCodec.timestamp(m.ts()));
-                    if (id != null) {
-                        header.add("id", id);
-                    }
-                    fanOut.publish(stream, m.seq(), OutboundFrame.binary(BinaryFrames.encode(header.build(), bytes)), null);
-                }
-            }
-
-            @Override
-            public void failed(Exception e) {
-                answered(c);
-                notStored(c, "an attachment in " + stream, id, e);
             }
         });
     }

@@ -255,6 +255,16 @@ public class Attachments {
         return mayRead(file.room(), user);
     }
 
+    /** Removes one file (a resend stored it twice); false when there was none. */
+    public boolean delete(String id) {
+        try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement("DELETE FROM sb_file WHERE id = ?")) {
+            ps.setString(1, id);
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new Unavailable("could not delete attachment " + id, e);
+        }
+    }
+
     /** Removes every file of {@code room} (the room closed); how many there were. */
     public int deleteRoomFiles(String room) {
         try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement("DELETE FROM sb_file WHERE room = ?")) {

@@ -284,9 +284,9 @@ public class RoomStandings {
             List<PublicRoom> rooms = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long last = rs.getLong(5);
-                    rooms.add(new PublicRoom(rs.getString(1), rs.getInt(4), rs.wasNull() ? null : Instant.ofEpochMilli(last),
-                            rs.getString(2), rs.getString(3)));
+                    long lastMillis = rs.getLong(5);
+                    Instant last = rs.wasNull() ? null : Instant.ofEpochMilli(lastMillis);
+                    rooms.add(new PublicRoom(rs.getString(1), rs.getInt(4), last, rs.getString(2), rs.getString(3)));
                 }
             }
             return rooms;

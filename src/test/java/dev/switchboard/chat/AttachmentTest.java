@@ -23,7 +23,8 @@ class AttachmentTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Settings.of(Map.of()), ChatEndpoint.class);
+        // a small quota per room (the endpoints' services are process-wide: one server per test class)
+        server = TestServer.start(Settings.of(Map.of(Settings.ATTACHMENTS_ROOM_QUOTA, "20")), ChatEndpoint.class);
     }
 
     @AfterAll
@@ -63,13 +64,44 @@ class AttachmentTest {
             assertEquals("image/png", got.header().getString("mime"));
             assertEquals("f-1", got.header().getString("id"));
             assertArrayEquals(png, got.bytes());
-            assertEquals("\uD83D\uDCCE cat.png (image/png, 8 bytes)", server.history.last("files", 1).messages().get(0).text());
+            String url = got.header().getString("url");
+            String fileId = url.substring("api/files/".length());
+            assertArrayEquals(png, server.attachments.find(fileId).orElseThrow().bytes(), "the file is kept");
+
+            // history keeps the attachment itself, with its URL: a later join replays it
+            try (WsClient carol = WsClient.welcomed(server.uri(ChatEndpoint.PATH, "carol-files"))) {
+                carol.send("{\"type\":\"join\",\"room\":\"files\",\"last\":5}");
+                carol.expect("joined");
+                JsonObject replayed = carol.until("attachment");
+                assertEquals(1, replayed.getInt("seq"));
+                assertEquals("alice", replayed.getString("from"));
+                assertEquals("cat.png", replayed.getString("name"));
+                assertEquals("image/png", replayed.getString("mime"));
+                assertEquals(png.length, replayed.getInt("size"));
+                assertEquals(url, replayed.getString("url"));
+            }
 
             alice.sendBinary(frame("files", "cat.png", "image/png", "f-1", png)); // a resend
-            assertEquals(1, alice.expect("ack").getInt("seq"));
+            assertEquals(1, alice.until("ack").getInt("seq"));
             bob.send("{\"type\":\"ping\"}");
-            bob.expect("pong"); // nothing relayed twice
+            assertEquals("pong", bob.until("pong").getString("type")); // nothing relayed twice
             assertEquals(1, server.history.latest("files"));
+            assertEquals(png.length, server.attachments.usedBytes("files"), "the resend's copy is not kept");
+        }
+    }
+
+    @Test
+    void aRoomOverItsQuotaRefusesTheFileAndKeepsNothing() {
+        try (WsClient dan = WsClient.welcomed(server.uri(ChatEndpoint.PATH, "dan"))) {
+            dan.join("full");
+            dan.sendBinary(frame("full", "a.bin", "application/octet-stream", "q-1", new byte[16]));
+            assertEquals(1, dan.until("ack").getInt("seq"));
+            dan.sendBinary(frame("full", "b.bin", "application/octet-stream", "q-2", new byte[8]));
+            JsonObject refused = dan.until("error");
+            assertEquals("too_large", refused.getString("code"));
+            assertEquals("q-2", refused.getString("id"));
+            assertEquals(16, server.attachments.usedBytes("full"));
+            assertEquals(1, server.history.latest("full"));
         }
     }
 

@@ -44,6 +44,8 @@ import dev.switchboard.chat.Moderation;
 import dev.switchboard.chat.ReadMarkers;
 import dev.switchboard.delivery.HistoryDatabase;
 import dev.switchboard.rooms.RoomStandings;
+import dev.switchboard.rooms.Attachments;
+import dev.switchboard.chat.RoomAttachments;
 import java.util.UUID;
 import org.glassfish.tyrus.spi.WebSocketEngine;
 
@@ -65,6 +67,7 @@ public final class TestServer implements AutoCloseable {
     public final TopicService topics;
     public final dev.switchboard.chat.Memberships memberships;
     public final RoomStandings standings;
+    public final Attachments attachments;
     private final HistoryDatabase database;
     private final ExecutorService closer = Executors.newCachedThreadPool();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
@@ -81,6 +84,7 @@ public final class TestServer implements AutoCloseable {
         // rooms' standings and memberships in an in-memory H2 of this server's own, as the WAR keeps them in its database
         database = HistoryDatabase.h2("jdbc:h2:mem:rooms-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "", "");
         standings = new RoomStandings(database);
+        attachments = new Attachments(database, settings.attachmentRoomQuotaBytes());
         rooms = new RoomService(this.history, followers, fanOut, presence, settings, standings);
         UserDirectory users = new UserDirectory(this.history, (HistoryDatabase) null);
         DirectMessages directs = new DirectMessages(this.history, fanOut, users, rooms);
@@ -90,7 +94,8 @@ public final class TestServer implements AutoCloseable {
         moderation.listen();
         ChatService chat = new ChatService(rooms, directs, users, memberships, settings, standings, moderation,
                 new Invitations(this.history, fanOut, standings, rooms, users, settings),
-                new MessageEdits(this.history, fanOut, rooms), new ReadMarkers(this.history, fanOut, standings, rooms));
+                new MessageEdits(this.history, fanOut, rooms), new ReadMarkers(this.history, fanOut, standings, rooms),
+                new RoomAttachments(this.history, followers, fanOut, rooms, attachments));
         topics = new TopicService(settings, this.history, fanOut, new TopicSubscriptions(followers, fanOut, settings));
         InboundGuard guard = new InboundGuard(settings, new RateLimiter(settings));
         Identities identities = new Identities(tokens);
