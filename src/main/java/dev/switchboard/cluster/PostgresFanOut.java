@@ -112,8 +112,18 @@ public final class PostgresFanOut implements FanOut {
     public void announce(RoomNotice notice) {
         local.announce(notice);
         String payload = Doorbell.roomNotice(node.id(), notice);
-        if (payload == null || !outgoing.offer(payload)) {
-            LOG.warning("a change of " + notice.user() + "'s standing in " + notice.room() + " did not go to the other nodes");
+        if (payload == null) {
+            LOG.warning("a change of " + notice.user() + "'s standing in " + notice.room() + " is too long for a notice");
+            return;
+        }
+        // sent now, on the caller's thread (moderation is rare): committed before the event the caller stores next, so
+        // every node applies the change before it delivers the event
+        try {
+            sendNow(payload);
+        } catch (SQLException | RuntimeException e) {
+            if (!outgoing.offer(payload)) {
+                LOG.warning("a change of " + notice.user() + "'s standing in " + notice.room() + " did not go to the other nodes");
+            }
         }
     }
 

@@ -239,6 +239,63 @@ abstract class ClusterIT {
         assertEquals(401, session.statusCode(), session.body());
     }
 
+    /** A ban on node A removes the user's connection on node B at once, and holds there for a new connection. */
+    @Test
+    void aBanOnOneNodeRemovesTheUserFromTheRoomOnTheOther() throws Exception {
+        String room = SessionApi.unique("team");
+        String ana = SessionApi.unique("ana");
+        String ben = SessionApi.unique("ben");
+        try (WsClient anaOnA = chat(a, ana); WsClient benOnB = chat(b, ben)) {
+            anaOnA.send("{\"type\":\"join\",\"room\":\"" + room + "\",\"private\":true}");
+            assertEquals("owner", anaOnA.expect("joined").getString("role"));
+            anaOnA.send("{\"type\":\"invite\",\"room\":\"" + room + "\",\"user\":\"" + ben + "\",\"id\":\"i1\"}");
+            anaOnA.until("ack");
+            benOnB.send("{\"type\":\"accept\",\"room\":\"" + room + "\",\"id\":\"c1\"}");
+            benOnB.until("ack");
+            assertEquals("member", benOnB.join(room).getString("role"));
+
+            anaOnA.send("{\"type\":\"ban\",\"room\":\"" + room + "\",\"user\":\"" + ben + "\",\"reason\":\"spam\",\"id\":\"b1\"}");
+            JsonObject left = benOnB.until("left");
+            assertEquals("banned", left.getString("reason"));
+            assertEquals(ana, left.getString("by"));
+            send(benOnB, room, "still here", "s1");
+            assertEquals("not_joined", benOnB.until("error").getString("code"));
+        }
+        try (WsClient benAgainOnB = chat(b, ben)) {
+            benAgainOnB.send("{\"type\":\"join\",\"room\":\"" + room + "\"}");
+            assertEquals("forbidden", benAgainOnB.until("error").getString("code"));
+        }
+    }
+
+    /** Edits, mutes and read markers made on one node show on the other. */
+    @Test
+    void editsMutesAndReadMarkersCrossNodes() throws Exception {
+        String room = SessionApi.unique("team");
+        String ana = SessionApi.unique("ana");
+        String ben = SessionApi.unique("ben");
+        try (WsClient anaOnA = chat(a, ana); WsClient benOnB = chat(b, ben); WsClient benOnA = chat(a, ben)) {
+            anaOnA.join(room);
+            benOnB.join(room);
+            benOnA.join("@me");
+            send(anaOnA, room, "teh plan", "m1");
+            long seq = anaOnA.until("ack").getJsonNumber("seq").longValue();
+            anaOnA.send("{\"type\":\"edit\",\"room\":\"" + room + "\",\"seq\":" + seq + ",\"text\":\"the plan\",\"id\":\"e1\"}");
+            JsonObject edit = benOnB.until("edit");
+            assertEquals(seq, edit.getJsonNumber("of").longValue());
+            assertEquals("the plan", edit.getString("text"));
+
+            benOnB.send("{\"type\":\"read\",\"room\":\"" + room + "\",\"seq\":" + seq + "}");
+            assertEquals(seq, benOnA.until("read").getJsonNumber("seq").longValue(), "his other device, on the other node");
+
+            anaOnA.send("{\"type\":\"mute\",\"room\":\"" + room + "\",\"user\":\"" + ben + "\",\"seconds\":600,\"id\":\"m2\"}");
+            assertEquals("mute", benOnB.until("moderation").getString("action"));
+            send(benOnB, room, "hello?", "s2");
+            JsonObject refused = benOnB.until("error");
+            assertEquals("forbidden", refused.getString("code"));
+            assertEquals("s2", refused.getString("id"));
+        }
+    }
+
     @Test
     void bothNodesAreReadyWithTheirDoorbell() throws Exception {
         for (ClusterNode n : List.of(a, b)) {
