@@ -369,6 +369,35 @@ class RoomsTest {
     }
 
     @Test
+    void nobodyActsOnARoomTheyAreNotIn() {
+        String room = unique("team");
+        String alice = unique("alice");
+        String bob = unique("bob");
+        String stranger = unique("stranger");
+        try (WsClient a = as(alice); WsClient b = as(bob); WsClient s = as(stranger)) {
+            a.join(room);
+            b.join(room);
+            long seq = send(b, room, "hello", "b-1");
+            s.send(frame("kick", room, "user", bob, "id", "k-1"));
+            assertError(s, "forbidden", "k-1");
+            s.send(frame("mute", room, "user", bob, "seconds", 60, "id", "m-1"));
+            assertError(s, "forbidden", "m-1");
+            s.send(frame("invite", room, "user", bob, "id", "i-1"));
+            assertError(s, "forbidden", "i-1");
+            s.send(frame("title", room, "title", "mine", "id", "t-1"));
+            assertError(s, "forbidden", "t-1");
+            s.send(frame("delete", room, "seq", seq, "id", "d-1"));
+            assertError(s, "not_joined", "d-1");
+            s.send(frame("edit", room, "seq", seq, "text", "x", "id", "e-1"));
+            assertError(s, "not_joined", "e-1");
+            a.send(frame("kick", room, "user", alice, "id", "k-2"));
+            assertError(a, "bad_request", "k-2"); // not on herself
+            b.send(frame("send", room, "text", "still here", "id", "b-2"));
+            assertTrue(b.until("ack").getJsonNumber("seq").longValue() > seq, "nothing happened to bob");
+        }
+    }
+
+    @Test
     void readMarkersFollowTheUserToEveryDevice() {
         String room = unique("team");
         String alice = unique("alice");
