@@ -165,8 +165,9 @@ for scenario in "${SCENARIOS[@]}"; do
     start_target "$target"
     if [[ "$scenario" == s4 ]]; then # a fresh process: memory per idle connection, also after a forced GC
       measure_idle "$(name_of "$target")" "${PEER_PORT[$target]}" 4990 &
+      mpid=$!
       kit "$target" s4
-      wait
+      wait "$mpid" # not a bare `wait`: that waits for the server too, which runs until stop_target
     else
       kit "$target" warm
       if [[ "$scenario" == over ]]; then overload "$target"; else kit "$target" "$scenario"; fi
