@@ -649,6 +649,8 @@ function notice(text) {
 
 function open(target) {
   state.active = target;
+  state.memberMenu = null;
+  state.confirming = null;
   if (target.kind === "dm" && state.closed.delete(target.peer)) rememberClosed();
   rememberActive();
   closeDrawers();
@@ -659,8 +661,6 @@ function open(target) {
   renderTitle();
   renderMessages();
   renderSidebar();
-  state.memberMenu = null;
-  state.confirming = null;
   renderMembers();
   $("about-form").hidden = true;
   $("composer-text").focus();
