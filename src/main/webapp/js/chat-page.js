@@ -818,7 +818,9 @@ function onDirect(m) {
 }
 
 function onJoined(m) {
-  // What the first join replays is history, not unread; what a later rejoin replays was missed: unread.
+  // A room's unread count is the server's (joined.unread, from the user's read marker), so what any join replays is
+  // counted already; @me (direct messages, counted here): what the first join replays is history, what a later rejoin
+  // replays was missed, unread.
   if (m.room === "@me") {
     state.inboxUpTo ??= m.seq;
     return;
