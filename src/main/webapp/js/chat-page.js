@@ -16,6 +16,10 @@ const TRANSIENT = new Set(["rate_limited"]);
 const STAFF = new Set(["owner", "moderator"]);
 /** What "Mute" does from the member list: ten minutes. */
 const MUTE_SECONDS = 600;
+/** A padlock (static markup, no data in it): private rooms in the sidebar and the header. */
+const LOCK_SVG = '<svg aria-hidden="true" viewBox="0 0 24 24" width="12" height="12" fill="none" stroke="currentColor" '
+  + 'stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"><rect x="5" y="11" width="14" height="10" rx="2"/>'
+  + '<path d="M8 11V7a4 4 0 0 1 8 0v4"/></svg>';
 
 const state = {
   sb: null,
@@ -474,7 +478,7 @@ function conversationButton(label, unread, active, onClick, testId, isPrivate = 
     lock.setAttribute("role", "img");
     lock.setAttribute("aria-label", t("room.private"));
     lock.title = t("room.private");
-    lock.textContent = "🔒";
+    lock.innerHTML = LOCK_SVG;
     b.append(lock);
   }
   if (unread > 0) {
@@ -642,9 +646,18 @@ function renderStatus(s) {
   $("status").textContent = t(`status.${s}`);
 }
 
+let noticeSource = null; // { key, vars } of a notice said with noticeT: said again in a newly chosen language
+
 function notice(text) {
+  noticeSource = null;
   $("notice").textContent = text;
   $("notice").hidden = !text;
+}
+
+/** A notice by its string key, so that it follows a change of language. */
+function noticeT(key, vars = {}) {
+  notice(t(key, vars));
+  noticeSource = { key, vars };
 }
 
 function open(target) {
@@ -770,7 +783,7 @@ function onRead(m) {
 function onLeft(m) {
   if (!m.reason || !state.rooms.has(m.room)) return;
   dropRoom(m.room);
-  notice(t(m.reason === "banned" ? "removed.banned" : "removed.kicked", { by: m.by || "", room: m.room }));
+  noticeT(m.reason === "banned" ? "removed.banned" : "removed.kicked", { by: m.by || "", room: m.room });
 }
 
 /** The server refused to join a room (private, or a ban): it leaves the sidebar, with the reason. */
@@ -778,7 +791,7 @@ function onJoinRefused({ room: name, reason }) {
   state.creating.delete(name);
   if (!state.rooms.has(name)) return;
   dropRoom(name);
-  notice(t(reason === "banned" ? "join.banned" : "join.private", { room: name }));
+  noticeT(reason === "banned" ? "join.banned" : "join.private", { room: name });
 }
 
 /** Forgets a room here (the client forgot it already) and opens another conversation when it was the open one. */
@@ -844,7 +857,7 @@ function onJoined(m) {
   } else {
     r.historyUpTo ??= m.seq;
   }
-  if (state.creating.delete(m.room) && !m.private) notice(t("rooms.existsPublic", { room: m.room }));
+  if (state.creating.delete(m.room) && !m.private) noticeT("rooms.existsPublic", { room: m.room });
   state.invites.delete(m.room);
   renderInvites();
   renderSidebar();
@@ -1425,6 +1438,7 @@ document.addEventListener("languagechange", () => {
   renderMessages();
   renderInvites();
   joinLabel();
+  if (noticeSource) noticeT(noticeSource.key, noticeSource.vars);
   if ($("directory").open) showDirectory();
 });
 

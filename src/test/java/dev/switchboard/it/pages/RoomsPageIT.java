@@ -23,6 +23,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * Rooms with owners on the chat page, in real headless Chromium against the app in WildFly: private rooms and
@@ -147,8 +148,9 @@ class RoomsPageIT {
 
     /**
      * The owner removes Bob (with a reason): his page drops the room and says who removed him (in Chinese, his
-     * page's language), hers shows "… removed bob (off topic)". He joins the public room again; she bans him: he is
-     * told, cannot rejoin, and a reload does not bring it back. The ban is lifted from its line in the conversation.
+     * page's language, and in English once he switches), hers shows "… removed bob (off topic)". He joins the public
+     * room again; she bans him: he is told, cannot rejoin, and a reload does not bring it back. The ban is lifted from
+     * its line in the conversation.
      */
     @Test
     void aKickAndABanWithWhatEachPageShows() {
@@ -182,7 +184,13 @@ class RoomsPageIT {
             b.awaitText("#notice", alice + " 禁止你进入 #" + room);
             b.await(d -> !pb.rooms().contains("#" + room));
             a.awaitText("#messages", alice + " banned " + bob + " (spam)");
+            // the notice follows a change of language
+            new Select(b.visible("#lang")).selectByValue("en");
+            b.awaitText("#notice", alice + " banned you from #" + room);
             b.screenshot("rooms-removed");
+            a.screenshot("rooms-moderation");
+            new Select(b.visible("#lang")).selectByValue("zh-CN");
+            b.awaitText("#notice", alice + " 禁止你进入 #" + room);
 
             b.visible("#join-room").sendKeys(room, Keys.ENTER);
             b.awaitText("#notice", "你已被禁止进入 #" + room);
