@@ -136,7 +136,10 @@ function messageItem(m) {
   const key = `${m.part}:${m.seq}`;
   const editing = state.editing && state.editing.room === m.room && state.editing.key === key;
   const actions = editing ? null : messageActions(m, key);
-  if (actions) head.append(actions);
+  if (actions) {
+    head.append(actions);
+    li.tabIndex = -1; // a tap (or a click) on the message shows its actions on a touch screen, where nothing hovers
+  }
   li.append(head, editing ? editForm(m, key) : m.attachment ? attachmentView(m.attachment) : textView(m.text));
   return li;
 }
@@ -638,6 +641,7 @@ function renderAbout() {
   $("room-topic").textContent = r?.topic || "";
   $("room-about").hidden = !r || (!r.title && !r.topic);
   $("edit-about").hidden = !r || !STAFF.has(r.role);
+  $("edit-about").title = t("about.edit");
   if (!r || !STAFF.has(r.role)) $("about-form").hidden = true;
 }
 
