@@ -147,6 +147,45 @@ class RoomsPageIT {
     }
 
     /**
+     * An invitation that came while Carol was away is in her sidebar when she comes back (the server's welcome lists
+     * it); she declines it, and it stays gone after a reload. A second one, live, she accepts.
+     */
+    @Test
+    void anInvitationFromWhileAwayIsDeclinedAndALiveOneAccepted() throws Exception {
+        String carol = unique("carol");
+        String alice = unique("alice");
+        String room = unique("board");
+        String invite = "[data-testid='invite-" + room + "']";
+        try (Browser c = Browser.open(); WsClient a = writer(alice)) {
+            ChatPage page = new ChatPage(c).open().signIn(carol);
+            c.driver().get("about:blank"); // away: no page of hers is connected
+            a.send("{\"type\":\"join\",\"room\":\"" + room + "\",\"private\":true}");
+            a.expect("joined");
+            a.send("{\"type\":\"invite\",\"room\":\"" + room + "\",\"user\":\"" + carol + "\",\"id\":\"i-1\"}");
+            assertEquals("i-1", a.until("ack").getString("id"));
+
+            page.open();
+            page.awaitConnected();
+            c.visible(invite);
+            assertTrue(c.texts(invite).get(0).contains("from " + alice), c.texts(invite).toString());
+            c.click(invite + " button.decline");
+            c.await(d -> c.all(invite).isEmpty());
+            assertTrue(c.all("#invites-section").get(0).getAttribute("hidden") != null, "no invitations left: the heading goes too");
+            c.driver().navigate().refresh();
+            page.awaitConnected();
+            c.await(d -> joined(c, "lobby"));
+            assertTrue(c.all(invite).isEmpty(), "declined on the server: not offered again");
+            assertFalse(page.rooms().contains("#" + room));
+
+            a.send("{\"type\":\"invite\",\"room\":\"" + room + "\",\"user\":\"" + carol + "\",\"id\":\"i-2\"}");
+            assertEquals("i-2", a.until("ack").getString("id"));
+            c.click(invite + " button.accept");
+            c.awaitText("#conversation-title", "#" + room);
+            assertEquals(carol, a.until("presence").getString("user"), "she joined");
+        }
+    }
+
+    /**
      * The owner removes Bob (with a reason): his page drops the room and says who removed him (in Chinese, his
      * page's language, and in English once he switches), hers shows "… removed bob (off topic)". He joins the public
      * room again; she bans him: he is told, cannot rejoin, and a reload does not bring it back. The ban is lifted from
