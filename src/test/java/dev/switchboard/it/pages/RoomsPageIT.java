@@ -143,6 +143,17 @@ class RoomsPageIT {
             b.visible("#edit-about");
             b.awaitText("#messages", alice + " made " + bob + " a moderator");
             assertTrue(b.all("[data-testid='member-" + alice + "'] .member-menu").isEmpty(), "nobody acts on the owner");
+
+            // on a phone the people are a drawer: the owner's actions fit its width
+            a.driver().manage().window().setSize(new Dimension(390, 844));
+            a.click("#people-toggle");
+            a.visible("[data-testid='member-" + bob + "'] .member-menu").click();
+            a.visible("[data-testid='member-" + bob + "'] [data-action='demote']");
+            long width = ((Number) ((JavascriptExecutor) a.driver()).executeScript(
+                    "return document.getElementById('members-panel').scrollWidth - document.getElementById('members-panel').clientWidth"))
+                    .longValue();
+            assertEquals(0, width, "nothing in the people drawer scrolls sideways");
+            a.screenshot("rooms-people-phone");
         }
     }
 
