@@ -197,7 +197,8 @@ class RoomsPageIT {
     }
 
     /**
-     * The owner removes Bob (with a reason): his page drops the room and says who removed him (in Chinese, his
+     * The owner mutes Bob (what he writes comes back into his box with the reason), unmutes him, then removes him
+     * (with a reason): his page drops the room and says who removed him (in Chinese, his
      * page's language, and in English once he switches), hers shows "… removed bob (off topic)". He joins the public
      * room again; she bans him: he is told, cannot rejoin, and a reload does not bring it back. The ban is lifted from
      * its line in the conversation.
@@ -213,6 +214,20 @@ class RoomsPageIT {
             ChatPage pb = new ChatPage(b).open().signIn(bob).join(room);
             a.await(d -> pa.members().stream().anyMatch(m -> m.startsWith(bob)));
 
+            // muted, bob reads but what he writes comes back into his box with the reason
+            a.click("[data-testid='member-" + bob + "'] .member-menu");
+            a.click("[data-testid='member-" + bob + "'] [data-action='mute']");
+            a.awaitText("#messages .system", alice + " muted " + bob + " for 10 min");
+            b.awaitText("#messages .system", alice + " 将 " + bob + " 禁言 10 分钟");
+            pb.say("还在吗");
+            b.awaitText("#notice", "你在本聊天室被禁言");
+            b.await(d -> "还在吗".equals(d.findElement(By.id("composer-text")).getAttribute("value")));
+            assertEquals(List.of(), pb.messages());
+            a.click("[data-testid='member-" + bob + "'] .member-menu");
+            a.click("[data-testid='member-" + bob + "'] [data-action='unmute']");
+            a.awaitText("#messages", alice + " unmuted " + bob);
+            b.awaitText("#messages", alice + " 解除了 " + bob + " 的禁言");
+
             a.click("[data-testid='member-" + bob + "'] .member-menu");
             WebElement reason = a.visible("[data-testid='member-" + bob + "'] .reason");
             assertEquals(reason, a.driver().switchTo().activeElement(), "opening the actions moves the focus into them");
@@ -222,7 +237,7 @@ class RoomsPageIT {
 
             b.awaitText("#notice", alice + " 将你移出了 #" + room);
             b.await(d -> !pb.rooms().contains("#" + room));
-            a.awaitText("#messages .system", alice + " removed " + bob + " (off topic)");
+            a.awaitText("#messages", alice + " removed " + bob + " (off topic)");
             a.await(d -> pa.members().stream().noneMatch(m -> m.startsWith(bob)));
 
             // a public room may be joined again after a kick, not after a ban
