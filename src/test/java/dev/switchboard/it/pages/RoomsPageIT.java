@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.ElementNotInteractableException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -62,6 +63,21 @@ class RoomsPageIT {
                     .find((l) => l.querySelector('.text')?.innerText === arguments[0]);
                 return li ? li.querySelector(arguments[1]) : null;
                 """, text, css));
+    }
+
+    /**
+     * Clicks {@code css} in a drawer once it can be clicked: a drawer slides in (a short transition), and a click at
+     * its very start finds the button still off screen.
+     */
+    static void clickInDrawer(Browser b, String css) {
+        b.await(d -> {
+            try {
+                d.findElement(By.cssSelector(css)).click();
+                return true;
+            } catch (ElementNotInteractableException e) { // an intercepted click is one too
+                return null; // not there yet: tried again
+            }
+        });
     }
 
     /** The page signed in on a second browser as the same user (the session cookie, as signing in there gives). */
@@ -147,7 +163,7 @@ class RoomsPageIT {
             // on a phone the people are a drawer: the owner's actions fit its width
             a.driver().manage().window().setSize(new Dimension(390, 844));
             a.click("#people-toggle");
-            a.visible("[data-testid='member-" + bob + "'] .member-menu").click();
+            clickInDrawer(a, "[data-testid='member-" + bob + "'] .member-menu");
             a.visible("[data-testid='member-" + bob + "'] [data-action='demote']");
             long width = ((Number) ((JavascriptExecutor) a.driver()).executeScript(
                     "return document.getElementById('members-panel').scrollWidth - document.getElementById('members-panel').clientWidth"))
@@ -458,7 +474,7 @@ class RoomsPageIT {
             b.driver().manage().window().setSize(new Dimension(390, 844));
             ChatPage pb = new ChatPage(b).open().signIn(unique("bob"));
             b.click("#drawer-toggle");
-            b.click("#browse");
+            clickInDrawer(b, "#browse");
             b.visible("[data-testid='directory-" + open + "']");
             assertTrue(b.all("[data-testid='directory-" + secret + "']").isEmpty());
             long width = ((Number) ((JavascriptExecutor) b.driver()).executeScript("return document.scrollingElement.scrollWidth")).longValue();
