@@ -235,14 +235,16 @@ class RoomsPageIT {
             a.click("[data-testid='member-" + bob + "'] [data-action='mute']");
             a.awaitText("#messages .system", alice + " muted " + bob + " for 10 min");
             b.awaitText("#messages .system", alice + " 将 " + bob + " 禁言 10 分钟");
-            pb.say("还在吗");
+            pb.say("still here?");
             b.awaitText("#notice", "你在本聊天室被禁言");
-            b.await(d -> "还在吗".equals(d.findElement(By.id("composer-text")).getAttribute("value")));
+            b.await(d -> "still here?".equals(d.findElement(By.id("composer-text")).getAttribute("value")));
             assertEquals(List.of(), pb.messages());
             a.click("[data-testid='member-" + bob + "'] .member-menu");
             a.click("[data-testid='member-" + bob + "'] [data-action='unmute']");
             a.awaitText("#messages", alice + " unmuted " + bob);
             b.awaitText("#messages", alice + " 解除了 " + bob + " 的禁言");
+            b.visible("#composer-text").sendKeys(Keys.ENTER); // unmuted, what he kept goes
+            pa.awaitMessage("still here?");
 
             a.click("[data-testid='member-" + bob + "'] .member-menu");
             WebElement reason = a.visible("[data-testid='member-" + bob + "'] .reason");
