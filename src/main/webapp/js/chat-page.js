@@ -1,5 +1,6 @@
 // The chat page: rooms and direct conversations, history, presence, typing, unread counts and the
-// connection's status. Everything a message carries is rendered with textContent, never as HTML.
+// connection's status; rooms with owners (private rooms, invitations, roles and moderation, edits and deletes, read
+// markers kept by the server, the room directory). Everything a message carries is rendered with textContent, never as HTML.
 // Nothing typed is lost: a message shows at once ("sending…", also while offline: the client resends it after
 // a reconnect) until the server's copy replaces it; a refused one goes back into the box with the reason.
 import { Switchboard, signIn, signOut, whoAmI } from "./switchboard.js";
@@ -11,6 +12,14 @@ const ROOM_NAME = /^[A-Za-z0-9_.\-]{1,64}$/;
 const USER_NAME = /^[A-Za-z0-9_.\-]{1,32}$/;
 /** Refusals worth a retry as they are (the message itself was fine); any other puts the text back in the box. */
 const TRANSIENT = new Set(["rate_limited"]);
+/** Roles that moderate a room. */
+const STAFF = new Set(["owner", "moderator"]);
+/** What "Mute" does from the member list: ten minutes. */
+const MUTE_SECONDS = 600;
+/** A padlock (static markup, no data in it): private rooms in the sidebar and the header. */
+const LOCK_SVG = '<svg aria-hidden="true" viewBox="0 0 24 24" width="12" height="12" fill="none" stroke="currentColor" '
+  + 'stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"><rect x="5" y="11" width="14" height="10" rx="2"/>'
+  + '<path d="M8 11V7a4 4 0 0 1 8 0v4"/></svg>';
 
 const state = {
   sb: null,
@@ -18,13 +27,23 @@ const state = {
   active: null, // { kind: "room", name } | { kind: "dm", peer }
   // A conversation's messages are keyed by part and seq: a gap (the server could not continue the stream's
   // history) starts a new part, whose seqs start over, shown after a gap notice.
-  rooms: new Map(), // room -> { messages: Map<"part:seq", m>, gaps: Set<part>, part, members: Set, unread, historyUpTo }
+  // room -> { messages: Map<"part:seq", m>, gaps: Set<part>, part, members: Set, unread, historyUpTo, latest, read,
+  //           joined, role, roles: {user: role}, private, title, topic }. unread is the server's (joined.unread, then
+  //           live messages from others after joined.seq); read the read marker; latest the newest seq seen in the room.
+  // Stored moderation events are kept with the messages (shown as system lines); edits and deletes change them.
+  rooms: new Map(),
   dms: new Map(), // peer -> { messages: Map<"part:seq", m>, gaps: Set<part>, unread }
   inboxUpTo: null,
   inboxPart: 0, // the part of @me (every direct conversation) direct messages arrive in now
   pending: new Map(), // client id -> { kind, key, text, ts, failed: code | null }: sent, not yet back from the server
   closed: new Map(), // peer -> seq: direct conversations closed here, until a message after that seq comes
   welcomed: false,
+  invites: new Map(), // room -> who invited this user: pending invitations (welcome.invites, then live invited items)
+  creating: new Set(), // rooms asked for as private here, until their joined says what they are
+  memberMenu: null, // the user whose moderation actions are open in the member list
+  reasons: new Map(), // user -> reason typed in their moderation actions
+  editing: null, // { room, key: "part:seq", draft }: the message being edited here
+  confirming: null, // { room, key }: the message whose delete waits for a confirmation
 };
 
 const storageKey = (what) => `switchboard.${what}.${state.me}`;
@@ -47,7 +66,8 @@ function savedActive() {
 
 function room(name) {
   if (!state.rooms.has(name)) {
-    state.rooms.set(name, { messages: new Map(), gaps: new Set(), part: 0, members: new Set(), unread: 0, historyUpTo: null });
+    state.rooms.set(name, { messages: new Map(), gaps: new Set(), part: 0, members: new Set(), unread: 0, historyUpTo: null,
+      latest: null, read: null, joined: false, role: null, roles: {}, private: false, title: null, topic: null });
   }
   return state.rooms.get(name);
 }
@@ -82,6 +102,7 @@ function current() {
 // ---- rendering ----
 
 function messageItem(m) {
+  if (m.type === "moderation") return systemItem(m);
   const li = document.createElement("li");
   li.className = m.from === state.me ? "message mine" : "message";
   li.dataset.part = m.part;
@@ -98,8 +119,192 @@ function messageItem(m) {
   time.textContent = new Date(m.ts).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   time.title = new Date(m.ts).toLocaleString([], { dateStyle: "full", timeStyle: "medium" });
   head.append(who, time);
-  li.append(head, m.attachment ? attachmentView(m.attachment) : textView(m.text));
+  if (m.deleted) {
+    li.classList.add("deleted");
+    const tomb = document.createElement("p");
+    tomb.className = "tombstone";
+    tomb.textContent = t("message.deleted");
+    li.append(head, tomb);
+    return li;
+  }
+  if (m.edited) {
+    const mark = document.createElement("span");
+    mark.className = "edited";
+    mark.textContent = t("message.edited");
+    head.append(mark);
+  }
+  const key = `${m.part}:${m.seq}`;
+  const editing = state.editing && state.editing.room === m.room && state.editing.key === key;
+  const actions = editing ? null : messageActions(m, key);
+  if (actions) {
+    head.append(actions);
+    li.tabIndex = -1; // a tap (or a click) on the message shows its actions on a touch screen, where nothing hovers
+  }
+  li.append(head, editing ? editForm(m, key) : m.attachment ? attachmentView(m.attachment) : textView(m.text));
   return li;
+}
+
+/** Edit and delete, on a room's stored message: one's own (edit: text only), anyone's for the owner and moderators. */
+function messageActions(m, key) {
+  const r = m.room && m.room !== "@me" ? state.rooms.get(m.room) : null;
+  if (!r || !Number.isFinite(m.seq)) return null;
+  const mine = m.from === state.me;
+  const mayEdit = mine && !m.attachment;
+  const mayDelete = mine || STAFF.has(r.role);
+  if (!mayEdit && !mayDelete) return null;
+  const box = document.createElement("span");
+  box.className = "msg-actions";
+  if (state.confirming && state.confirming.room === m.room && state.confirming.key === key) {
+    box.classList.add("confirming");
+    const question = document.createElement("span");
+    question.textContent = t("message.confirmDelete");
+    const yes = smallButton(t("message.delete"), "confirm-delete", `confirm:${key}`, () => deleteMessage(m, key));
+    const no = smallButton(t("message.cancel"), "cancel-delete", `cancel:${key}`, () => {
+      state.confirming = null;
+      refreshMessage(m);
+      focusKey(`delete:${key}`);
+    });
+    box.append(question, yes, no);
+    return box;
+  }
+  if (mayEdit) {
+    const edit = smallButton(t("message.edit"), "edit", `edit:${key}`, () => {
+      state.editing = { room: m.room, key, draft: m.text };
+      state.confirming = null;
+      refreshMessage(m);
+      focusKey(`editbox:${key}`);
+    });
+    edit.setAttribute("aria-label", t("message.editLabel"));
+    box.append(edit);
+  }
+  if (mayDelete) {
+    const del = smallButton(t("message.delete"), "delete", `delete:${key}`, () => {
+      state.confirming = { room: m.room, key };
+      refreshMessage(m);
+      focusKey(`confirm:${key}`);
+    });
+    del.setAttribute("aria-label", t("message.deleteLabel", { from: m.from }));
+    box.append(del);
+  }
+  return box;
+}
+
+function smallButton(text, className, focus, onClick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = `secondary small ${className}`;
+  b.textContent = text;
+  b.dataset.focusKey = focus;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+/** The message's text in a box: Enter (or Save) stores it, Escape (or Cancel) leaves it as it was. */
+function editForm(m, key) {
+  const form = document.createElement("form");
+  form.className = "edit-form";
+  const box = document.createElement("textarea");
+  box.rows = 2;
+  box.value = state.editing.draft;
+  box.dataset.focusKey = `editbox:${key}`;
+  box.setAttribute("aria-label", t("message.editBox"));
+  box.addEventListener("input", () => { if (state.editing) state.editing.draft = box.value; });
+  const cancel = () => {
+    state.editing = null;
+    refreshMessage(m);
+    focusKey(`edit:${key}`);
+  };
+  box.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
+    if (e.key === "Escape") { e.preventDefault(); e.stopPropagation(); cancel(); }
+  });
+  const save = document.createElement("button");
+  save.type = "submit";
+  save.className = "small";
+  save.textContent = t("message.save");
+  const no = smallButton(t("message.cancel"), "cancel-edit", `canceledit:${key}`, cancel);
+  form.append(box, save, no);
+  form.addEventListener("submit", (e) => { e.preventDefault(); saveEdit(m, key, box.value); });
+  return form;
+}
+
+/** A stored moderation event as a line of the conversation; a ban offers its lifting to the room's staff. */
+function systemItem(m) {
+  const li = document.createElement("li");
+  li.className = "system";
+  li.setAttribute("role", "note");
+  li.dataset.part = m.part;
+  li.dataset.seq = m.seq;
+  li.dataset.day = dayOf(m.ts);
+  const text = document.createElement("span");
+  text.className = "system-text";
+  text.textContent = moderationText(m);
+  const time = document.createElement("time");
+  time.dateTime = m.ts;
+  time.textContent = new Date(m.ts).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  time.title = new Date(m.ts).toLocaleString([], { dateStyle: "full", timeStyle: "medium" });
+  li.append(text, time);
+  const r = state.rooms.get(m.room);
+  if (m.action === "ban" && r && STAFF.has(r.role) && m.user !== state.me && r.roles[m.user] !== "owner") {
+    const lift = smallButton(t("mod.unbanButton"), "unban", `unban:${m.part}:${m.seq}`, () =>
+      state.sb.unban(m.room, m.user).catch((err) => notice(requestError("unban", err, { user: m.user, room: m.room }))));
+    lift.setAttribute("aria-label", t("mod.unbanLabel", { user: m.user }));
+    li.append(lift);
+  }
+  return li;
+}
+
+/** A duration in the reader's language: 600 → "10 min". */
+function duration(seconds) {
+  if (seconds % 86400 === 0) return t("duration.d", { n: seconds / 86400 });
+  if (seconds % 3600 === 0) return t("duration.h", { n: seconds / 3600 });
+  if (seconds % 60 === 0) return t("duration.min", { n: seconds / 60 });
+  return t("duration.s", { n: seconds });
+}
+
+/** What a moderation event says, e.g. "alice removed bob (off topic)". */
+function moderationText(m) {
+  const v = { by: m.by, user: m.user ?? "", title: m.title ?? "", topic: m.topic ?? "" };
+  let text;
+  switch (m.action) {
+    case "kick": text = t("mod.kick", v); break;
+    case "ban": text = t("mod.ban", v); break;
+    case "unban": text = t("mod.unban", v); break;
+    case "mute": text = m.seconds > 0 ? t("mod.mute", { ...v, duration: duration(m.seconds) }) : t("mod.unmute", v); break;
+    case "role": text = t(m.role === "moderator" ? "mod.promote" : "mod.demote", v); break;
+    case "title":
+      if (m.title != null && m.topic != null) text = t(m.title || m.topic ? "mod.titleTopic" : "mod.aboutCleared", v);
+      else if (m.title != null) text = t(m.title ? "mod.title" : "mod.titleCleared", v);
+      else text = t(m.topic ? "mod.topic" : "mod.topicCleared", v);
+      break;
+    default: text = t("mod.other", { by: m.by, action: m.action });
+  }
+  return m.reason ? t("mod.withReason", { text, reason: m.reason }) : text;
+}
+
+/** Moves the focus to the element marked with this key, when there is one. */
+function focusKey(key) {
+  document.querySelector(`[data-focus-key="${CSS.escape(key)}"]`)?.focus();
+}
+
+/** Runs a redraw and gives the focus back to the element that had it (found again by its data-focus-key). */
+function keepFocus(redraw) {
+  const had = document.activeElement;
+  const key = had?.dataset?.focusKey;
+  const selection = key && typeof had.selectionStart === "number" ? [had.selectionStart, had.selectionEnd] : null;
+  redraw();
+  if (!key || document.activeElement === had && had.isConnected) return;
+  const again = document.querySelector(`[data-focus-key="${CSS.escape(key)}"]`);
+  if (!again) return;
+  again.focus();
+  if (selection && again.setSelectionRange) again.setSelectionRange(...selection);
+}
+
+/** Draws one message again where it is (an edit, a delete, its actions), when its conversation is open. */
+function refreshMessage(m) {
+  if (!isActive("room", m.room)) return;
+  const li = $("messages").querySelector(`li[data-part="${m.part}"][data-seq="${m.seq}"]:not(.day)`);
+  if (li) keepFocus(() => li.replaceWith(messageItem(m)));
 }
 
 /** A message sent here and not yet back from the server: "sending…", or why it was not taken, with a retry. */
@@ -223,7 +428,7 @@ function renderMessages() {
     items.push(empty);
   }
   items.push(...pending.map(([id, p]) => pendingItem(id, p)));
-  list.replaceChildren(...items);
+  keepFocus(() => list.replaceChildren(...items));
   list.scrollTop = list.scrollHeight;
 }
 
@@ -239,11 +444,11 @@ function appendMessage(m) {
   const after = [...list.children].find((li) => li.dataset.pending || Number(li.dataset.part) > m.part
     || (Number(li.dataset.part) === m.part && Number(li.dataset.seq) > m.seq));
   const before = after ? after.previousElementSibling : list.lastElementChild;
-  const previous = before && before.matches(".message:not(.pending)") ? before : null;
+  const previous = before && before.dataset.day ? before : null; // a stored message or system line: it has a day
   if (after && !after.dataset.pending) return renderMessages(); // history filled in before others: lay it out again
   if (!previous || previous.dataset.day !== dayOf(m.ts)) list.insertBefore(dayItem(m.ts), after || null);
   list.insertBefore(messageItem(m), after || null);
-  if (bottom || m.from === state.me) list.scrollTop = list.scrollHeight;
+  if (bottom || m.from === state.me) { list.scrollTop = list.scrollHeight; markSeen(); }
   else showJump();
 }
 
@@ -259,7 +464,7 @@ function hideJump() {
   $("jump").hidden = true;
 }
 
-function conversationButton(label, unread, active, onClick, testId) {
+function conversationButton(label, unread, active, onClick, testId, isPrivate = false) {
   const li = document.createElement("li");
   const b = document.createElement("button");
   b.type = "button";
@@ -270,6 +475,15 @@ function conversationButton(label, unread, active, onClick, testId) {
   name.textContent = label;
   b.title = label;
   b.append(name);
+  if (isPrivate) {
+    const lock = document.createElement("span");
+    lock.className = "lock";
+    lock.setAttribute("role", "img");
+    lock.setAttribute("aria-label", t("room.private"));
+    lock.title = t("room.private");
+    lock.innerHTML = LOCK_SVG;
+    b.append(lock);
+  }
   if (unread > 0) {
     const badge = document.createElement("span");
     badge.className = "badge";
@@ -284,7 +498,7 @@ function conversationButton(label, unread, active, onClick, testId) {
 
 function renderSidebar() {
   $("rooms").replaceChildren(...[...state.rooms.entries()].map(([name, r]) =>
-    conversationButton(`#${name}`, r.unread, isActive("room", name), () => open({ kind: "room", name }), `room-${name}`)));
+    conversationButton(`#${name}`, r.unread, isActive("room", name), () => open({ kind: "room", name }), `room-${name}`, r.private)));
   $("dms").replaceChildren(...[...state.dms.entries()].filter(([peer]) => !state.closed.has(peer)).map(([peer, c]) =>
     conversationButton(peer, c.unread, isActive("dm", peer), () => open({ kind: "dm", peer }), `dm-${peer}`)));
   renderTabTitle();
@@ -298,18 +512,119 @@ function renderTabTitle() {
 
 function renderMembers() {
   const list = $("members");
-  if (!state.active || state.active.kind !== "room") return list.replaceChildren();
-  list.replaceChildren(...[...room(state.active.name).members].sort().map((u) => {
-    const li = document.createElement("li");
-    li.textContent = u === state.me ? `${u} (${t("you")})` : u;
-    return li;
-  }));
+  const a = state.active;
+  const r = a?.kind === "room" ? room(a.name) : null;
+  const staff = Boolean(r && STAFF.has(r.role));
+  $("invite-form").hidden = !staff;
+  if (!staff) hint("invite-hint", "");
+  if (!r) return list.replaceChildren();
+  keepFocus(() => list.replaceChildren(...[...r.members].sort().map((u) => memberItem(a.name, r, u))));
+}
+
+/** Whether this user may moderate `user` in the room: staff acts on others, never on the owner; on moderators only the owner. */
+function mayModerate(r, user) {
+  if (user === state.me || !STAFF.has(r.role)) return false;
+  const theirs = r.roles[user];
+  return theirs !== "owner" && (theirs !== "moderator" || r.role === "owner");
+}
+
+/** A person here now: their name, their role's badge, and for the room's staff a menu of what they may do to them. */
+function memberItem(name, r, u) {
+  const li = document.createElement("li");
+  li.dataset.testid = `member-${u}`;
+  const who = document.createElement("span");
+  who.className = "who";
+  who.textContent = u === state.me ? `${u} (${t("you")})` : u;
+  who.title = u;
+  li.append(who);
+  const role = r.roles[u];
+  if (role === "owner" || role === "moderator") {
+    const badge = document.createElement("span");
+    badge.className = `role-badge role-${role}`;
+    badge.textContent = t(`role.${role}`);
+    li.append(badge);
+  }
+  if (!mayModerate(r, u)) return li;
+  const open = state.memberMenu === u;
+  const menuId = `member-actions-${u}`;
+  const toggle = document.createElement("button");
+  toggle.type = "button";
+  toggle.className = "secondary small member-menu";
+  toggle.textContent = "⋯";
+  toggle.dataset.focusKey = `menu:${u}`;
+  toggle.setAttribute("aria-label", t("member.actions", { user: u }));
+  toggle.setAttribute("aria-expanded", String(open));
+  toggle.setAttribute("aria-controls", menuId);
+  toggle.addEventListener("click", () => {
+    state.memberMenu = open ? null : u;
+    renderMembers();
+    focusKey(open ? `menu:${u}` : `reason:${u}`);
+  });
+  li.append(toggle);
+  const group = document.createElement("div");
+  group.className = "member-actions";
+  group.id = menuId;
+  group.hidden = !open;
+  group.setAttribute("role", "group");
+  group.setAttribute("aria-label", t("member.actions", { user: u }));
+  group.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape") return;
+    e.stopPropagation();
+    state.memberMenu = null;
+    renderMembers();
+    focusKey(`menu:${u}`);
+  });
+  const reason = document.createElement("input");
+  reason.className = "reason";
+  reason.maxLength = 500;
+  reason.value = state.reasons.get(u) || "";
+  reason.placeholder = t("member.reason");
+  reason.setAttribute("aria-label", t("member.reasonLabel", { user: u }));
+  reason.dataset.focusKey = `reason:${u}`;
+  reason.addEventListener("input", () => state.reasons.set(u, reason.value));
+  group.append(reason);
+  const act = (action, text) => {
+    const b = smallButton(text, `act-${action}`, `${action}:${u}`, () => moderate(name, u, action));
+    b.dataset.action = action;
+    group.append(b);
+  };
+  act("kick", t("member.kick"));
+  act("ban", t("member.ban"));
+  act("mute", t("member.mute"));
+  act("unmute", t("member.unmute"));
+  if (r.role === "owner") role === "moderator" ? act("demote", t("member.demote")) : act("promote", t("member.promote"));
+  li.append(group);
+  return li;
+}
+
+/** One moderation request from the member list; its stored event shows in the conversation, a refusal as a notice. */
+async function moderate(name, user, action) {
+  const reason = (state.reasons.get(user) || "").trim() || undefined;
+  const sb = state.sb;
+  const requests = {
+    kick: () => sb.kick(name, user, reason),
+    ban: () => sb.ban(name, user, reason),
+    mute: () => sb.mute(name, user, MUTE_SECONDS),
+    unmute: () => sb.mute(name, user, 0),
+    promote: () => sb.setRole(name, user, "moderator"),
+    demote: () => sb.setRole(name, user, "member"),
+  };
+  try {
+    await requests[action]();
+    state.reasons.delete(user);
+    if (state.memberMenu === user) state.memberMenu = null;
+    renderMembers();
+    if (document.activeElement === document.body) focusKey(`menu:${user}`);
+  } catch (err) {
+    notice(requestError(action, err, { user, room: name }));
+  }
 }
 
 function renderTitle() {
   const title = !state.active ? "" : state.active.kind === "room" ? `#${state.active.name}` : `@${state.active.peer}`;
   $("conversation-title").textContent = title;
   $("conversation-title").title = title;
+  renderAbout();
   $("leave").hidden = !state.active;
   $("leave").textContent = state.active?.kind === "dm" ? t("conversation.close") : t("room.leave");
   // attachments go to rooms only (the protocol has none for direct messages): no button where it would do nothing
@@ -317,18 +632,42 @@ function renderTitle() {
   document.querySelector(".attach-button").hidden = state.active?.kind !== "room";
 }
 
+/** A room's title and topic under its name, "private" beside it, and for its staff the button that edits them. */
+function renderAbout() {
+  const a = state.active;
+  const r = a?.kind === "room" ? room(a.name) : null;
+  $("room-private").hidden = !r?.private;
+  $("room-title").textContent = r?.title || "";
+  $("room-topic").textContent = r?.topic || "";
+  $("room-about").hidden = !r || (!r.title && !r.topic);
+  $("edit-about").hidden = !r || !STAFF.has(r.role);
+  $("edit-about").title = t("about.edit");
+  if (!r || !STAFF.has(r.role)) $("about-form").hidden = true;
+}
+
 function renderStatus(s) {
   $("status").dataset.state = s;
   $("status").textContent = t(`status.${s}`);
 }
 
+let noticeSource = null; // { key, vars } of a notice said with noticeT: said again in a newly chosen language
+
 function notice(text) {
+  noticeSource = null;
   $("notice").textContent = text;
   $("notice").hidden = !text;
 }
 
+/** A notice by its string key, so that it follows a change of language. */
+function noticeT(key, vars = {}) {
+  notice(t(key, vars));
+  noticeSource = { key, vars };
+}
+
 function open(target) {
   state.active = target;
+  state.memberMenu = null;
+  state.confirming = null;
   if (target.kind === "dm" && state.closed.delete(target.peer)) rememberClosed();
   rememberActive();
   closeDrawers();
@@ -340,7 +679,9 @@ function open(target) {
   renderMessages();
   renderSidebar();
   renderMembers();
+  $("about-form").hidden = true;
   $("composer-text").focus();
+  markSeen();
 }
 
 // ---- protocol events ----
@@ -351,19 +692,130 @@ function arrived(m) {
   document.querySelector(`[data-pending="${CSS.escape(m.id)}"]`)?.remove();
 }
 
+/** The newest seq seen in a room's current history: what "read up to here" means. */
+function seen(r, seq) {
+  if (seq > (r.latest ?? 0)) r.latest = seq;
+}
+
 function onMessage(m) {
+  if (!state.rooms.has(m.room)) return; // a room left or removed here meanwhile
   const r = room(m.room);
   arrived(m);
+  seen(r, m.seq);
   if (!keep(r, m, r.part)) return;
   if (isActive("room", m.room) && typingUser === m.from) endTyping(); // their message came: they stopped typing
   if (isActive("room", m.room)) appendMessage(m);
   else if (m.seq > r.historyUpTo && m.from !== state.me) { r.unread++; renderSidebar(); }
 }
 
+/** Live (with its bytes, shown from a local copy) or from history (the server's URL, for the room's members). */
 function onAttachment({ header, bytes }) {
-  const url = URL.createObjectURL(new Blob([bytes], { type: header.mime }));
+  const url = bytes ? URL.createObjectURL(new Blob([bytes], { type: header.mime })) : header.url;
   onMessage({ room: header.room, seq: header.seq, from: header.from, ts: header.ts, id: header.id,
     attachment: { name: header.name, mime: header.mime, url } });
+}
+
+/** A stored moderation event: a system line; a live one also changes what the page knows of the room. */
+function onModeration(m) {
+  if (!state.rooms.has(m.room)) return;
+  const r = room(m.room);
+  seen(r, m.seq);
+  if (!keep(r, m, r.part)) return;
+  if (m.seq > r.historyUpTo) { // replayed ones are in joined's picture already
+    if (m.action === "role" && m.user) {
+      if (m.role === "moderator") r.roles[m.user] = "moderator"; else delete r.roles[m.user];
+      if (m.user === state.me) r.role = m.role;
+    } else if ((m.action === "kick" || m.action === "ban") && m.user) {
+      delete r.roles[m.user];
+    } else if (m.action === "title") {
+      if (m.title != null) r.title = m.title || null;
+      if (m.topic != null) r.topic = m.topic || null;
+    }
+  }
+  if (!isActive("room", m.room)) return;
+  appendMessage(m);
+  renderAbout();
+  renderMembers();
+  if (m.action === "role" && m.user === state.me) renderMessages(); // delete buttons on others' messages come or go
+}
+
+/** The message an edit or delete refers to, when it is on screen (its history may be older than what was replayed). */
+function original(m) {
+  const r = state.rooms.get(m.room);
+  if (!r) return null;
+  seen(r, m.seq);
+  return r.messages.get(`${r.part}:${m.of}`) || null;
+}
+
+function onEdit(m) {
+  const target = original(m);
+  if (!target || target.deleted) return;
+  target.text = m.text;
+  target.edited = true;
+  refreshMessage(target);
+}
+
+function onDelete(m) {
+  const target = original(m);
+  if (!target) return;
+  target.deleted = true;
+  target.deletedBy = m.by;
+  const key = `${target.part}:${target.seq}`;
+  const wasHere = document.activeElement?.closest?.("li")?.dataset.seq === String(target.seq);
+  if (state.editing?.room === m.room && state.editing.key === key) state.editing = null;
+  if (state.confirming?.room === m.room && state.confirming.key === key) state.confirming = null;
+  refreshMessage(target);
+  if (wasHere && document.activeElement === document.body) $("composer-text").focus();
+}
+
+/** Another device of this user read a room this far: its badge here follows. */
+function onRead(m) {
+  const r = state.rooms.get(m.room);
+  if (!r) return;
+  if (r.read != null && m.seq <= r.read) return;
+  r.read = m.seq;
+  if (isActive("room", m.room)) return;
+  const said = [...r.messages.values()].filter((x) => x.part === r.part && x.type !== "moderation");
+  if (r.latest == null || m.seq >= r.latest) r.unread = 0;
+  else if (said.length && m.seq >= Math.min(...said.map((x) => x.seq)) - 1) { // every message after it is here: count them
+    r.unread = said.filter((x) => x.seq > m.seq && x.from !== state.me).length;
+  }
+  renderSidebar();
+}
+
+/** Removed from a room (kicked or banned): it leaves the sidebar, with a notice saying who did it. */
+function onLeft(m) {
+  if (!m.reason || !state.rooms.has(m.room)) return;
+  dropRoom(m.room);
+  noticeT(m.reason === "banned" ? "removed.banned" : "removed.kicked", { by: m.by || "", room: m.room });
+}
+
+/** The server refused to join a room (private, or a ban): it leaves the sidebar, with the reason. */
+function onJoinRefused({ room: name, reason }) {
+  state.creating.delete(name);
+  if (!state.rooms.has(name)) return;
+  dropRoom(name);
+  noticeT(reason === "banned" ? "join.banned" : "join.private", { room: name });
+}
+
+/** Forgets a room here (the client forgot it already) and opens another conversation when it was the open one. */
+function dropRoom(name) {
+  const wasActive = isActive("room", name);
+  state.rooms.delete(name);
+  for (const [id, p] of pendingOf("room", name)) state.pending.delete(id);
+  if (state.editing?.room === name) state.editing = null;
+  if (!wasActive) return renderSidebar();
+  const next = state.rooms.keys().next().value;
+  if (next) open({ kind: "room", name: next });
+  else { state.active = null; rememberActive(); renderTitle(); renderMessages(); renderSidebar(); renderMembers(); }
+}
+
+/** An invitation in the inbox: one that came now (replayed ones were in welcome.invites, if still open). */
+function onInvited(m) {
+  if (state.inboxUpTo === null || m.seq <= state.inboxUpTo || state.rooms.has(m.target)) return;
+  state.invites.set(m.target, m.by);
+  renderInvites();
+  announce(t("invites.new", { by: m.by, room: m.target }));
 }
 
 function onDirect(m) {
@@ -383,16 +835,55 @@ function onDirect(m) {
 }
 
 function onJoined(m) {
-  // What the first join replays is history, not unread; what a later rejoin replays was missed: unread.
+  // A room's unread count is the server's (joined.unread, from the user's read marker), so what any join replays is
+  // counted already; @me (direct messages, counted here): what the first join replays is history, what a later rejoin
+  // replays was missed, unread.
   if (m.room === "@me") {
     state.inboxUpTo ??= m.seq;
     return;
   }
+  if (!state.rooms.has(m.room)) return;
   const r = room(m.room);
   r.members = new Set(m.members);
-  r.historyUpTo ??= m.seq;
+  r.joined = true;
+  seen(r, m.seq);
+  if (typeof m.unread === "number") {
+    // the server's count (messages from others after this user's read marker, on any device); what the join replays
+    // is in it, so only what comes after joined's seq is counted here
+    r.historyUpTo = m.seq;
+    r.unread = isActive("room", m.room) ? 0 : m.unread;
+    r.read = m.read ?? r.read;
+    r.role = m.role ?? null;
+    r.roles = { ...(m.roles || {}) };
+    r.private = Boolean(m.private);
+    r.title = m.title ?? null;
+    r.topic = m.topic ?? null;
+  } else {
+    r.historyUpTo ??= m.seq;
+  }
+  if (state.creating.delete(m.room) && !m.private) noticeT("rooms.existsPublic", { room: m.room });
+  state.invites.delete(m.room);
+  renderInvites();
   renderSidebar();
-  if (isActive("room", m.room)) renderMembers();
+  if (isActive("room", m.room)) {
+    renderTitle();
+    renderMembers();
+    markSeen();
+  }
+}
+
+/**
+ * The open room is seen up to its newest item when the tab is visible and the list is at its end: the read marker
+ * (kept by the server for every device of this user) moves there. The client sends it debounced, and only forward.
+ */
+function markSeen() {
+  const a = state.active;
+  if (!a || a.kind !== "room" || document.visibilityState !== "visible") return;
+  const r = state.rooms.get(a.name);
+  if (!r || !r.joined || !r.latest || (r.read != null && r.latest <= r.read)) return;
+  if (!atBottom($("messages"))) return;
+  r.read = r.latest;
+  state.sb.markRead(a.name, r.latest);
 }
 
 /**
@@ -413,6 +904,8 @@ function onGap({ stream }) {
     const r = room(stream);
     r.part++;
     r.historyUpTo = 0;
+    r.latest = 0; // a new history counts from 1 again
+    r.read = null;
     mark(r, r.part, isActive("room", stream));
   }
 }
@@ -441,6 +934,8 @@ function endTyping() {
 
 /** A refusal in the reader's language: by its code, never the server's English message alone. */
 function errorText(m) {
+  const muted = m.code === "forbidden" && /^you are muted in \S+ until (\S+)$/.exec(m.message || "");
+  if (muted) return t("error.muted", { until: new Date(muted[1]).toLocaleString([], { dateStyle: "medium", timeStyle: "short" }) });
   const key = `error.${m.code}`;
   return STRINGS.en[key] ? t(key, { message: m.message || "", detail: m.detail || "" }) : t("error.generic", { code: m.code });
 }
@@ -450,6 +945,7 @@ function errorText(m) {
  * message itself was fine (too many at once), keeps it in the list with a retry.
  */
 function onError(m) {
+  if (state.sb.isRequest(m.id)) return; // a request's: its caller says what went wrong
   const p = m.id && state.pending.get(m.id);
   if (m.code === "overloaded" && p) return notice(t("pending.busy")); // the client sends it again by itself
   if (m.code === "not_found") m.detail = p ? p.key : m.message.replace(/^.*: /, "");
@@ -470,8 +966,12 @@ function onError(m) {
 
 // ---- actions ----
 
-function joinRoom(name, show = true) {
-  if (!state.sb.rooms.has(name)) state.sb.join(name);
+/** Joins (or, `isPrivate`, creates as a private room when it is new) and opens a room. */
+function joinRoom(name, show = true, { isPrivate = false } = {}) {
+  if (!state.sb.rooms.has(name)) {
+    if (isPrivate) state.creating.add(name);
+    state.sb.join(name, { private: isPrivate });
+  }
   room(name);
   if (show) open({ kind: "room", name });
   else renderSidebar();
@@ -504,6 +1004,8 @@ function onWelcome(m) {
   localStorage.removeItem(ROOMS_KEY);
   if (!state.welcomed && rooms.length === 0 && state.rooms.size === 0) rooms.push("lobby"); // a first visit
   rooms.forEach((r) => joinRoom(r, false));
+  state.invites = new Map((m.invites || []).filter((i) => !state.rooms.has(i.room)).map((i) => [i.room, i.by]));
+  renderInvites();
   if (state.welcomed) return;
   state.welcomed = true;
   const last = savedActive();
@@ -532,6 +1034,13 @@ function start(user) {
     .on("typing", onTyping)
     .on("error", onError)
     .on("ack", onAck)
+    .on("moderation", onModeration)
+    .on("edit", onEdit)
+    .on("delete", onDelete)
+    .on("read", onRead)
+    .on("left", onLeft)
+    .on("join-refused", onJoinRefused)
+    .on("invited", onInvited)
     .on("signed-out", () => { $("chat").hidden = true; $("signin").hidden = false; });
   loadClosed();
   sb.connect();
@@ -598,9 +1107,223 @@ $("join-form").addEventListener("submit", (e) => {
   const problem = nameProblem(name, ROOM_NAME, 64, "rooms.name");
   hint("join-hint", problem);
   if (!name || problem) return $("join-room").focus();
-  joinRoom(name);
+  joinRoom(name, true, { isPrivate: $("join-private").checked });
   $("join-room").value = "";
+  $("join-private").checked = false;
+  joinLabel();
 });
+
+/** "Join" becomes "Create" while "private" is ticked: a private room is made new, an existing one is joined as it is. */
+function joinLabel() {
+  const button = $("join-form").querySelector("button[type=submit]");
+  button.dataset.i18n = $("join-private").checked ? "rooms.create" : "rooms.join";
+  button.textContent = t(button.dataset.i18n);
+}
+$("join-private").addEventListener("change", joinLabel);
+
+// ---- rooms with owners: invitations, the member list's invite field, title and topic, edits, the directory ----
+
+/** Says something to screen readers without moving the focus (a polite live region). */
+function announce(text) {
+  $("announce").textContent = "";
+  requestAnimationFrame(() => { $("announce").textContent = text; });
+}
+
+/**
+ * A refused request in the reader's language: by its action and code when there is a text for that ("invite.conflict"),
+ * else by its code alone.
+ */
+function requestError(action, err, vars = {}) {
+  const key = `${action}.${err.code}`;
+  if (STRINGS.en[key]) return t(key, vars);
+  return errorText({ code: err.code, message: err.message, detail: vars.user || vars.room || "" });
+}
+
+function renderInvites() {
+  $("invites-section").hidden = state.invites.size === 0;
+  keepFocus(() => $("invites").replaceChildren(...[...state.invites].map(([name, by]) => {
+    const li = document.createElement("li");
+    li.dataset.testid = `invite-${name}`;
+    const what = document.createElement("span");
+    what.className = "invite-what";
+    const strong = document.createElement("strong");
+    strong.textContent = `#${name}`;
+    strong.title = `#${name}`;
+    const from = document.createElement("span");
+    from.className = "hint";
+    from.textContent = t("invites.from", { by });
+    what.append(strong, " ", from);
+    const yes = smallButton(t("invites.accept"), "accept", `accept:${name}`, () => answerInvite(name, true));
+    yes.classList.remove("secondary");
+    yes.setAttribute("aria-label", t("invites.acceptLabel", { room: name, by }));
+    const no = smallButton(t("invites.decline"), "decline", `decline:${name}`, () => answerInvite(name, false));
+    no.setAttribute("aria-label", t("invites.declineLabel", { room: name, by }));
+    li.append(what, yes, no);
+    return li;
+  })));
+}
+
+/** Accept joins and opens the room; decline drops the invitation. One that is gone already is dropped with a notice. */
+async function answerInvite(name, yes) {
+  try {
+    await (yes ? state.sb.accept(name) : state.sb.decline(name));
+    state.invites.delete(name);
+    renderInvites();
+    if (yes) joinRoom(name);
+    else { announce(t("invites.declined", { room: name })); $("join-room").focus(); }
+  } catch (err) {
+    if (err.code === "not_found") { state.invites.delete(name); renderInvites(); }
+    notice(requestError(yes ? "accept" : "decline", err, { room: name }));
+  }
+}
+
+$("invite-user").addEventListener("input", () => hint("invite-hint", nameProblem($("invite-user").value.trim(), USER_NAME, 32, "dms.name")));
+
+$("invite-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const a = state.active;
+  if (a?.kind !== "room") return;
+  const user = $("invite-user").value.trim();
+  const problem = nameProblem(user, USER_NAME, 32, "dms.name");
+  $("invite-hint").classList.remove("ok");
+  hint("invite-hint", problem);
+  if (!user || problem) return $("invite-user").focus();
+  try {
+    await state.sb.invite(a.name, user);
+    $("invite-user").value = "";
+    $("invite-hint").classList.add("ok");
+    hint("invite-hint", t("invite.sent", { user, room: a.name }));
+  } catch (err) {
+    hint("invite-hint", requestError("invite", err, { user, room: a.name }));
+    $("invite-user").focus();
+  }
+});
+
+$("edit-about").addEventListener("click", () => {
+  const a = state.active;
+  if (a?.kind !== "room") return;
+  const r = room(a.name);
+  $("about-title").value = r.title || "";
+  $("about-topic").value = r.topic || "";
+  $("about-form").hidden = false;
+  $("edit-about").setAttribute("aria-expanded", "true");
+  $("about-title").focus();
+});
+
+function closeAbout() {
+  $("about-form").hidden = true;
+  $("edit-about").setAttribute("aria-expanded", "false");
+  $("edit-about").focus();
+}
+
+$("about-cancel").addEventListener("click", closeAbout);
+$("about-form").addEventListener("keydown", (e) => { if (e.key === "Escape") { e.stopPropagation(); closeAbout(); } });
+$("about-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const a = state.active;
+  if (a?.kind !== "room") return;
+  try {
+    await state.sb.setTitle(a.name, { title: $("about-title").value.trim(), topic: $("about-topic").value.trim() });
+    closeAbout();
+  } catch (err) {
+    notice(requestError("title", err, { room: a.name }));
+  }
+});
+
+/** Stores an edit; the page shows it at once (the server's edit event, to everyone, says the same). */
+async function saveEdit(m, key, value) {
+  const text = value.trim();
+  if (!text || text === m.text) { // nothing changed: as Cancel
+    state.editing = null;
+    refreshMessage(m);
+    return focusKey(`edit:${key}`);
+  }
+  const bytes = utf8.encode(text).length;
+  if (bytes > MAX_TEXT_BYTES) return notice(t("composer.tooLong", { bytes, limit: MAX_TEXT_BYTES }));
+  try {
+    await state.sb.edit(m.room, m.seq, text);
+    m.text = text;
+    m.edited = true;
+    state.editing = null;
+    refreshMessage(m);
+    focusKey(`edit:${key}`);
+  } catch (err) {
+    notice(requestError("edit", err, { room: m.room }));
+  }
+}
+
+async function deleteMessage(m, key) {
+  try {
+    await state.sb.delete(m.room, m.seq);
+    m.deleted = true;
+    state.confirming = null;
+    refreshMessage(m);
+    $("composer-text").focus();
+  } catch (err) {
+    notice(requestError("delete", err, { room: m.room }));
+  }
+}
+
+/** The room directory: public rooms (GET api/rooms), each with a button that joins it or opens it. */
+async function showDirectory() {
+  closeDrawers();
+  const dialog = $("directory");
+  if (!dialog.open) dialog.showModal();
+  $("directory-status").textContent = t("directory.loading");
+  $("directory-list").replaceChildren();
+  let rooms;
+  try {
+    const r = await fetch("api/rooms", { cache: "no-store" });
+    if (!r.ok) throw Object.assign(new Error(), { status: r.status });
+    rooms = await r.json();
+  } catch (err) {
+    $("directory-status").textContent = t("directory.failed", { status: err.status || "–" });
+    return;
+  }
+  $("directory-status").textContent = rooms.length ? t("directory.count", { count: rooms.length }) : t("directory.empty");
+  $("directory-list").replaceChildren(...rooms.map((d) => {
+    const li = document.createElement("li");
+    li.dataset.testid = `directory-${d.room}`;
+    const about = document.createElement("div");
+    about.className = "directory-about";
+    const name = document.createElement("strong");
+    name.textContent = `#${d.room}`;
+    name.title = `#${d.room}`;
+    about.append(name);
+    if (d.title) {
+      const title = document.createElement("span");
+      title.className = "directory-title";
+      title.textContent = d.title;
+      about.append(title);
+    }
+    if (d.topic) {
+      const topic = document.createElement("span");
+      topic.className = "hint";
+      topic.textContent = d.topic;
+      about.append(topic);
+    }
+    const facts = document.createElement("span");
+    facts.className = "hint";
+    facts.textContent = t("directory.members", { count: d.members })
+      + (d.last ? ` · ${t("directory.last", { when: new Date(d.last).toLocaleString([], { dateStyle: "medium", timeStyle: "short" }) })}` : "");
+    about.append(facts);
+    const here = state.rooms.has(d.room);
+    const go = smallButton(t(here ? "directory.open" : "directory.join"), "directory-join", `directory:${d.room}`, () => {
+      dialog.close();
+      joinRoom(d.room);
+    });
+    if (!here) go.classList.remove("secondary");
+    go.setAttribute("aria-label", t(here ? "directory.openLabel" : "directory.joinLabel", { room: d.room }));
+    li.append(about, go);
+    return li;
+  }));
+}
+
+$("browse").addEventListener("click", showDirectory);
+$("directory-refresh").addEventListener("click", showDirectory);
+$("directory-close").addEventListener("click", () => $("directory").close());
+$("directory").addEventListener("close", () => { if (!state.active) $("browse").focus(); });
+document.addEventListener("visibilitychange", markSeen);
 
 /** A direct conversation opens only with someone the server knows: asked before anything is typed. */
 $("dm-form").addEventListener("submit", async (e) => {
@@ -670,8 +1393,8 @@ function fitComposer() {
   count.classList.toggle("over", bytes > MAX_TEXT_BYTES);
 }
 
-$("messages").addEventListener("scroll", () => { if (atBottom($("messages"))) hideJump(); });
-$("jump").addEventListener("click", () => { $("messages").scrollTop = $("messages").scrollHeight; hideJump(); });
+$("messages").addEventListener("scroll", () => { if (atBottom($("messages"))) { hideJump(); markSeen(); } });
+$("jump").addEventListener("click", () => { $("messages").scrollTop = $("messages").scrollHeight; hideJump(); markSeen(); });
 
 // ---- phone width: rooms and people are drawers over the conversation ----
 
@@ -717,6 +1440,10 @@ document.addEventListener("languagechange", () => {
   renderSidebar();
   renderMembers();
   renderMessages();
+  renderInvites();
+  joinLabel();
+  if (noticeSource) noticeT(noticeSource.key, noticeSource.vars);
+  if ($("directory").open) showDirectory();
 });
 
 languageSwitcher($("lang"));
