@@ -245,7 +245,8 @@ abstract class ClusterIT {
         String room = SessionApi.unique("team");
         String ana = SessionApi.unique("ana");
         String ben = SessionApi.unique("ben");
-        try (WsClient anaOnA = chat(a, ana); WsClient benOnB = chat(b, ben)) {
+        String benToken = token(b, ben); // a guest name is claimed once: his connections share the token
+        try (WsClient anaOnA = chat(a, ana); WsClient benOnB = chat(b, ben, benToken)) {
             anaOnA.send("{\"type\":\"join\",\"room\":\"" + room + "\",\"private\":true}");
             assertEquals("owner", anaOnA.expect("joined").getString("role"));
             anaOnA.send("{\"type\":\"invite\",\"room\":\"" + room + "\",\"user\":\"" + ben + "\",\"id\":\"i1\"}");
@@ -261,7 +262,7 @@ abstract class ClusterIT {
             send(benOnB, room, "still here", "s1");
             assertEquals("not_joined", benOnB.until("error").getString("code"));
         }
-        try (WsClient benAgainOnB = chat(b, ben)) {
+        try (WsClient benAgainOnB = chat(b, ben, benToken)) {
             benAgainOnB.send("{\"type\":\"join\",\"room\":\"" + room + "\"}");
             assertEquals("forbidden", benAgainOnB.until("error").getString("code"));
         }
@@ -273,7 +274,8 @@ abstract class ClusterIT {
         String room = SessionApi.unique("team");
         String ana = SessionApi.unique("ana");
         String ben = SessionApi.unique("ben");
-        try (WsClient anaOnA = chat(a, ana); WsClient benOnB = chat(b, ben); WsClient benOnA = chat(a, ben)) {
+        String benToken = token(b, ben);
+        try (WsClient anaOnA = chat(a, ana); WsClient benOnB = chat(b, ben, benToken); WsClient benOnA = chat(a, ben, benToken)) {
             anaOnA.join(room);
             benOnB.join(room);
             benOnA.join("@me");
