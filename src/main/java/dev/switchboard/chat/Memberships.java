@@ -1,9 +1,8 @@
 package dev.switchboard.chat;
 
 import dev.switchboard.config.Settings;
+import dev.switchboard.delivery.DatabaseUser;
 import dev.switchboard.delivery.HistoryDatabase;
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -23,40 +22,25 @@ import java.util.logging.Logger;
  * {@code welcome} lists them, oldest first. Without a database (in-process tests) they are kept in memory.
  */
 @ApplicationScoped
-public class Memberships {
+public class Memberships extends DatabaseUser {
 
     private static final Logger LOG = Logger.getLogger(Memberships.class.getName());
 
-    private Settings settings;
-    /** Null: kept in {@link #inMemory} only. */
-    private HistoryDatabase database;
     private final Map<String, Map<String, Long>> inMemory = new ConcurrentHashMap<>();
 
     protected Memberships() {} // for CDI proxies
 
     @Inject
     public Memberships(Settings settings) {
-        this.settings = settings;
+        super(settings);
     }
 
     /** Outside a container: members in {@code database}, or in memory only when it is null. */
     public Memberships(HistoryDatabase database) {
-        this.database = database;
+        super(database); // null: members in memory only
     }
 
-    @PostConstruct
-    void open() {
-        if (settings != null) {
-            database = HistoryDatabase.open(settings);
-        }
-    }
 
-    @PreDestroy
-    void close() {
-        if (settings != null && database != null) {
-            database.close();
-        }
-    }
 
     /** The user's rooms, the first joined first; empty (never an exception) when the database cannot answer. */
     public List<String> roomsOf(String user) {

@@ -1,10 +1,9 @@
 package dev.switchboard.chat;
 
 import dev.switchboard.config.Settings;
+import dev.switchboard.delivery.DatabaseUser;
 import dev.switchboard.delivery.HistoryDatabase;
 import dev.switchboard.delivery.HistoryStore;
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -22,43 +21,28 @@ import java.util.logging.Logger;
  * remembered in memory, so a user costs the database one insert per node, and a lookup only when unknown.
  */
 @ApplicationScoped
-public class UserDirectory {
+public class UserDirectory extends DatabaseUser {
 
     private static final Logger LOG = Logger.getLogger(UserDirectory.class.getName());
 
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     private HistoryStore history;
-    private Settings settings;
-    /** Where users are kept; null for a directory in memory only (tests without a database). */
-    private HistoryDatabase database;
 
     protected UserDirectory() {} // for CDI proxies
 
     @Inject
     public UserDirectory(HistoryStore history, Settings settings) {
+        super(settings);
         this.history = history;
-        this.settings = settings;
     }
 
     /** Outside a container: users in {@code database}, or in memory only when it is null. */
     public UserDirectory(HistoryStore history, HistoryDatabase database) {
+        super(database); // null: users in memory only
         this.history = history;
-        this.database = database;
     }
 
-    @PostConstruct
-    void open() {
-        if (settings != null) {
-            database = HistoryDatabase.open(settings);
-        }
-    }
 
-    @PreDestroy
-    void close() {
-        if (settings != null && database != null) {
-            database.close();
-        }
-    }
 
     public void remember(String user) {
         if (!known.add(user) || database == null) {

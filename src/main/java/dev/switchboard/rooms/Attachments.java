@@ -1,10 +1,9 @@
 package dev.switchboard.rooms;
 
 import dev.switchboard.config.Settings;
+import dev.switchboard.delivery.DatabaseUser;
 import dev.switchboard.delivery.HistoryDatabase;
 import dev.switchboard.delivery.StreamNames;
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
@@ -26,7 +25,7 @@ import java.util.regex.Pattern;
  * for one call only.
  */
 @ApplicationScoped
-public class Attachments {
+public class Attachments extends DatabaseUser {
 
     /** How a room (not an inbox) is named: as {@code join} accepts it. */
     private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -43,8 +42,6 @@ public class Attachments {
     private final SecureRandom random = new SecureRandom();
     /** Runs between the quota check and the insert: a test holds a store there. */
     Runnable checked = () -> {};
-    private Settings settings;
-    private HistoryDatabase database;
     private long roomQuotaBytes;
 
     /** What {@link #store} kept: the id to fetch it by ({@code /api/files/{id}}), and what it is. */
@@ -85,32 +82,20 @@ public class Attachments {
 
     @Inject
     public Attachments(Settings settings) {
-        this.settings = settings;
+        super(settings);
         this.roomQuotaBytes = settings.attachmentRoomQuotaBytes();
     }
 
     /** Outside a container: files in {@code database}, at most {@code roomQuotaBytes} per room. */
     public Attachments(HistoryDatabase database, long roomQuotaBytes) {
+        super(Objects.requireNonNull(database, "database"));
         if (roomQuotaBytes <= 0) {
             throw new IllegalArgumentException("a room quota is positive: " + roomQuotaBytes);
         }
-        this.database = Objects.requireNonNull(database, "database");
         this.roomQuotaBytes = roomQuotaBytes;
     }
 
-    @PostConstruct
-    void open() {
-        if (settings != null) {
-            database = HistoryDatabase.open(settings);
-        }
-    }
 
-    @PreDestroy
-    void close() {
-        if (settings != null && database != null) {
-            database.close();
-        }
-    }
 
     /** Bytes of attachments one room may keep. */
     public long roomQuotaBytes() {

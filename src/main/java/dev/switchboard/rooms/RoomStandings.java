@@ -1,10 +1,9 @@
 package dev.switchboard.rooms;
 
 import dev.switchboard.config.Settings;
+import dev.switchboard.delivery.DatabaseUser;
 import dev.switchboard.delivery.HistoryDatabase;
 import dev.switchboard.protocol.ServerMessage;
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -24,38 +23,24 @@ import java.util.Map;
  * {@code chat.RoomGuard}). Standard SQL, the same on H2 and PostgreSQL.
  */
 @ApplicationScoped
-public class RoomStandings {
+public class RoomStandings extends DatabaseUser {
 
     private static final String DUPLICATE = "23505";
 
-    private Settings settings;
-    private HistoryDatabase database;
 
     protected RoomStandings() {} // for CDI proxies
 
     @Inject
     public RoomStandings(Settings settings) {
-        this.settings = settings;
+        super(settings);
     }
 
     /** Outside a container (tests): on {@code database}, which the caller closes. */
     public RoomStandings(HistoryDatabase database) {
-        this.database = database;
+        super(database);
     }
 
-    @PostConstruct
-    void open() {
-        if (settings != null) {
-            database = HistoryDatabase.open(settings);
-        }
-    }
 
-    @PreDestroy
-    void close() {
-        if (settings != null && database != null) {
-            database.close();
-        }
-    }
 
     /** Where {@code user} stands in {@code room}, in one query; {@link Standing#exists()} is false for a new name. */
     public Standing standing(String room, String user) {
