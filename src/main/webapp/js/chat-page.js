@@ -946,6 +946,9 @@ function errorText(m) {
  */
 function onError(m) {
   if (state.sb.isRequest(m.id)) return; // a request's: its caller says what went wrong
+  // typing and read markers carry no id: their not_joined comes from a room left (or removed from) a moment
+  // before they arrived, which the page already says; nothing the user did failed
+  if (m.code === "not_joined" && !m.id) return;
   const p = m.id && state.pending.get(m.id);
   if (m.code === "overloaded" && p) return notice(t("pending.busy")); // the client sends it again by itself
   if (m.code === "not_found") m.detail = p ? p.key : m.message.replace(/^.*: /, "");

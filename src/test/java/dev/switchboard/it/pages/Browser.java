@@ -124,8 +124,14 @@ public final class Browser implements AutoCloseable {
         });
     }
 
+    /** Waits for {@code text} in the element; a timeout says what the element held instead. */
     public void awaitText(String css, String text) {
-        await(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+        try {
+            await(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            List<String> held = texts(css);
+            throw new AssertionError("waited for \"" + text + "\" in " + css + ", which held " + held, e);
+        }
     }
 
     public void awaitAttribute(String css, String attribute, String value) {
