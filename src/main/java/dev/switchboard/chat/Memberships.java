@@ -122,9 +122,13 @@ public class Memberships extends DatabaseUser {
         return rooms;
     }
 
-    /** The connection joined a room (not an inbox). */
+    /**
+     * The connection joined a room (not an inbox). The join itself wrote the member row, with its role and read marker
+     * ({@code RoomService}), so only memberships kept in memory are recorded here: inserting the row again cost every
+     * join a refused insert and a commit.
+     */
     public void joined(dev.switchboard.socket.Connection c, String room) {
-        if (known(c).add(room)) {
+        if (known(c).add(room) && database == null) {
             joined(c.user(), room);
         }
     }
