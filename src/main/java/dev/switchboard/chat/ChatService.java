@@ -7,6 +7,7 @@ import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.socket.Connection;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.switchboard.security.TokenRefresh;
 import jakarta.inject.Inject;
 import dev.switchboard.rooms.RoomStandings;
 import java.nio.ByteBuffer;
@@ -28,12 +29,14 @@ public class ChatService {
     private ReadMarkers reads;
     private RoomAttachments attachments;
 
+    private TokenRefresh refresh;
+
     protected ChatService() {} // for CDI proxies
 
     @Inject
     public ChatService(RoomService rooms, DirectMessages directs, UserDirectory users, Memberships memberships,
             Settings settings, RoomStandings standings, Moderation moderation, Invitations invitations, MessageEdits edits,
-            ReadMarkers reads, RoomAttachments attachments) {
+            ReadMarkers reads, RoomAttachments attachments, TokenRefresh refresh) {
         this.rooms = rooms;
         this.directs = directs;
         this.users = users;
@@ -45,6 +48,7 @@ public class ChatService {
         this.edits = edits;
         this.reads = reads;
         this.attachments = attachments;
+        this.refresh = refresh;
     }
 
     public void opened(Connection c) {
@@ -55,7 +59,7 @@ public class ChatService {
         } catch (RoomStandings.Unavailable e) {
             invites = List.of(); // they are in the inbox too
         }
-        c.send(new ServerMessage.Welcome(c.user(), settings.heartbeatSeconds(), memberships.opened(c), invites));
+        c.send(new ServerMessage.Welcome(c.user(), settings.heartbeatSeconds(), memberships.opened(c), invites, c.expires()));
     }
 
     public void handle(Connection c, ClientMessage message) {
@@ -65,6 +69,8 @@ public class ChatService {
             rooms.typing(c, m.room());
         } else if (message instanceof ClientMessage.Ping) {
             c.send(new ServerMessage.Pong());
+        } else if (message instanceof ClientMessage.Refresh m) {
+            refresh.refresh(c, m);
         } else if (message instanceof ClientMessage.Join m) {
             if (rooms.join(c, m.room(), m.since(), m.epoch(), m.last(), m.isPrivate())) {
                 memberships.joined(c, m.room());

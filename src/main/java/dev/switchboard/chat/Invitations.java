@@ -69,7 +69,7 @@ public class Invitations {
             return;
         }
         try {
-            Standing inviter = rooms.standing(room, c.user());
+            Standing inviter = rooms.standing(room, c);
             if (!inviter.exists()) {
                 c.send(new ServerMessage.Error(ErrorCode.NOT_FOUND, "no room " + room, id));
                 return;

@@ -90,7 +90,7 @@ public class Moderation {
             return;
         }
         try {
-            Standing actor = rooms.standing(room, c.user());
+            Standing actor = rooms.standing(room, c);
             if (!actor.exists()) {
                 c.send(new ServerMessage.Error(ErrorCode.NOT_FOUND, "no room " + room, id));
                 return;

@@ -19,6 +19,7 @@ import dev.switchboard.socket.Connection;
 import dev.switchboard.socket.Metrics;
 import dev.switchboard.socket.OutboundFrame;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.switchboard.security.Role;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -147,11 +148,11 @@ public class RoomService {
      */
     private Standing admitted(Connection c, String room, boolean isPrivate) {
         String user = c.user();
-        Standing st = standing(room, user);
+        Standing st = standing(room, c);
         if (!st.exists()) {
             String owner = settings.sharedRooms().contains(room) ? null : user;
             standings.create(room, owner, isPrivate && owner != null, clock.millis());
-            st = standing(room, user);
+            st = standing(room, c);
         }
         if (st.banned()) {
             c.send(new ServerMessage.Error(ErrorCode.FORBIDDEN, "you are banned from " + room, null));
@@ -169,10 +170,25 @@ public class RoomService {
         return st;
     }
 
-    /** Where {@code user} stands in {@code room}; operators act as its owner. */
+    /** Where {@code user} stands in {@code room}; operators named in the settings act as its owner. */
     public Standing standing(String room, String user) {
         Standing st = standings.standing(room, user);
         return settings.operators().contains(user) && st.exists() ? st.withRole(RoomRole.OWNER) : st;
+    }
+
+    /**
+     * Where the connection's user stands in {@code room}, with its server roles: an operator acts as every room's
+     * owner, a moderator as a moderator of every room it is a member of.
+     */
+    public Standing standing(String room, Connection c) {
+        Standing st = standing(room, c.user());
+        if (!st.exists()) {
+            return st;
+        }
+        if (c.hasRole(Role.OPERATOR)) {
+            return st.withRole(RoomRole.OWNER);
+        }
+        return c.hasRole(Role.MODERATOR) && st.isMember() && !st.moderates() ? st.withRole(RoomRole.MODERATOR) : st;
     }
 
     /** Messages and attachments from others after {@code read} that the room still keeps. */

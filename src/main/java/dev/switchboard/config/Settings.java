@@ -65,6 +65,16 @@ public final class Settings {
     public static final String SHARED_ROOMS = "switchboard.rooms.shared";
     public static final String INVITES_PER_MINUTE = "switchboard.limits.invites";
     public static final String ATTACHMENTS_ROOM_QUOTA = "switchboard.attachments.room-quota-bytes";
+    public static final String OIDC_ISSUER = "switchboard.oidc.issuer";
+    public static final String OIDC_AUDIENCE = "switchboard.oidc.audience";
+    public static final String OIDC_JWKS_URL = "switchboard.oidc.jwks-url";
+    public static final String OIDC_JWKS_FILE = "switchboard.oidc.jwks-file";
+    public static final String OIDC_JWKS_CACHE = "switchboard.oidc.jwks-cache";
+    public static final String OIDC_ALGORITHMS = "switchboard.oidc.algorithms";
+    public static final String OIDC_USER_CLAIM = "switchboard.oidc.user-claim";
+    public static final String OIDC_ROLES_CLAIM = "switchboard.oidc.roles-claim";
+    public static final String OIDC_ROLE_MAP = "switchboard.oidc.role-map";
+    public static final String OIDC_CLOCK_SKEW = "switchboard.oidc.clock-skew";
 
     /** The default of {@link #MAX_FRAME_BYTES}, also the endpoints' {@code @OnMessage(maxMessageSize)} for text. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
@@ -94,7 +104,11 @@ public final class Settings {
             Map.entry(METRICS_REMOTE, BOOLEAN), Map.entry(CLUSTER, BOOLEAN),
             Map.entry(CLUSTER_HEARTBEAT, DURATION), Map.entry(CLUSTER_NODE_TIMEOUT, DURATION),
             Map.entry(SHARED_ROOMS, LIST), Map.entry(INVITES_PER_MINUTE, POSITIVE_INTEGER),
-            Map.entry(ATTACHMENTS_ROOM_QUOTA, POSITIVE_INTEGER));
+            Map.entry(ATTACHMENTS_ROOM_QUOTA, POSITIVE_INTEGER),
+            Map.entry(OIDC_ISSUER, TEXT), Map.entry(OIDC_AUDIENCE, LIST), Map.entry(OIDC_JWKS_URL, TEXT),
+            Map.entry(OIDC_JWKS_FILE, TEXT), Map.entry(OIDC_JWKS_CACHE, DURATION), Map.entry(OIDC_ALGORITHMS, LIST),
+            Map.entry(OIDC_USER_CLAIM, TEXT), Map.entry(OIDC_ROLES_CLAIM, TEXT), Map.entry(OIDC_ROLE_MAP, LIST),
+            Map.entry(OIDC_CLOCK_SKEW, DURATION));
 
     /** The values given, trimmed, blank ones left out. */
     private final Map<String, String> values;

@@ -31,6 +31,14 @@ public sealed interface ClientMessage {
 
     record Ping() implements ClientMessage {}
 
+    /** A fresh token (an identity provider's, or a session token) for the same user, so the connection outlives the old one. */
+    record Refresh(String token) implements ClientMessage {
+        @Override
+        public String toString() {
+            return "Refresh[token hidden]"; // tokens stay out of logs
+        }
+    }
+
     /** An owner or moderator invites {@code user} into {@code room}. */
     record Invite(String room, String user, String id) implements ClientMessage {}
 

@@ -63,6 +63,7 @@ public final class MessageCodec implements Decoder.Text<ClientMessage>, Encoder.
             case "direct" -> new ClientMessage.Direct(Fields.requiredString(o, "to"), Fields.requiredString(o, "text"), id);
             case "typing" -> new ClientMessage.Typing(Fields.requiredString(o, "room"));
             case "ping" -> new ClientMessage.Ping();
+            case "refresh" -> new ClientMessage.Refresh(Fields.requiredString(o, "token"));
             default -> Fields.unknownType(type, id);
         });
     }
@@ -131,8 +132,13 @@ public final class MessageCodec implements Decoder.Text<ClientMessage>, Encoder.
                 writeIfPresent(g, "by", m.by());
             } else if (message instanceof ServerMessage.Pong) {
                 g.write("type", "pong");
+            } else if (message instanceof ServerMessage.Refreshed m) {
+                g.write("type", "refreshed").write("expires", timestamp(m.expires()));
             } else if (message instanceof ServerMessage.Welcome m) {
                 g.write("type", "welcome").write("user", m.user()).write("heartbeat", m.heartbeat());
+                if (m.expires() != null) {
+                    g.write("expires", timestamp(m.expires()));
+                }
                 if (m.rooms() != null) {
                     g.writeStartArray("rooms");
                     m.rooms().forEach(g::write);

@@ -8,16 +8,23 @@ import java.util.Map;
 /** Everything the server sends. {@link MessageCodec} turns each into exactly one JSON text frame. */
 public sealed interface ServerMessage {
 
-    /** {@code rooms}: on {@code /ws/chat}, the rooms the user is in (kept by the server); null on {@code /ws/topics}. */
-    record Welcome(String user, int heartbeat, List<String> rooms, List<Invitation> invites) implements ServerMessage {
+    /**
+     * {@code rooms}: on {@code /ws/chat}, the rooms the user is in (kept by the server); null on {@code /ws/topics}.
+     * {@code expires}: when the connection's token runs out (a {@code refresh} moves it), null for a container login.
+     */
+    record Welcome(String user, int heartbeat, List<String> rooms, List<Invitation> invites, Instant expires)
+            implements ServerMessage {
         public Welcome(String user, int heartbeat) {
-            this(user, heartbeat, null, null);
+            this(user, heartbeat, null, null, null);
         }
 
         public Welcome(String user, int heartbeat, List<String> rooms) {
-            this(user, heartbeat, rooms, null);
+            this(user, heartbeat, rooms, null, null);
         }
     }
+
+    /** A {@code refresh} was accepted: the connection now lasts until {@code expires}. */
+    record Refreshed(Instant expires) implements ServerMessage {}
 
     /** An invitation waiting for the user's answer: into {@code room}, from {@code by}. */
     record Invitation(String room, String by) {}

@@ -10,7 +10,9 @@ import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.security.Principal;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The WebSocket side of the handshake rules, shared by every endpoint. Origin: when
@@ -24,6 +26,8 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
     public static final String PRINCIPAL = "switchboard.principal";
     public static final String TOKEN = "switchboard.token";
     public static final String ADDRESS = "switchboard.address";
+    /** The caller's server roles ({@code Set<Role>}): a token's, or the container's role mapping for its login. */
+    public static final String ROLES = "switchboard.roles";
 
     /** Set while the filter passes a request it already checked on to the container's upgrade. */
     private static final ThreadLocal<Boolean> ORIGIN_CHECKED = new ThreadLocal<>();
@@ -61,13 +65,35 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
         // the map is the session's own copy; both keys are always written so nothing can carry over
         Principal principal = request.getUserPrincipal();
         config.getUserProperties().put(PRINCIPAL, principal == null ? null : principal.getName());
-        config.getUserProperties().put(TOKEN, Credentials.token(cookies(request), request.getParameterMap()));
+        config.getUserProperties().put(TOKEN, Credentials.token(header(request, "Authorization"), header(request, "Cookie"),
+                request.getParameterMap()));
         config.getUserProperties().put(ADDRESS, REMOTE_ADDRESS.get());
+        config.getUserProperties().put(ROLES, roles(request, principal));
     }
 
-    private static List<String> cookies(HandshakeRequest request) {
+    /** A token principal's roles as {@link HandshakeFilter} set them, else the container's for its login. */
+    private static Set<Role> roles(HandshakeRequest request, Principal principal) {
+        if (principal instanceof UserPrincipal up) {
+            return up.roles();
+        }
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        if (principal != null) {
+            for (Role r : Role.values()) {
+                try {
+                    if (request.isUserInRole(r.wire())) {
+                        roles.add(r);
+                    }
+                } catch (RuntimeException e) { // a container without role information
+                    return Set.of();
+                }
+            }
+        }
+        return Set.copyOf(roles);
+    }
+
+    private static List<String> header(HandshakeRequest request, String name) {
         for (var e : request.getHeaders().entrySet()) {
-            if ("cookie".equalsIgnoreCase(e.getKey())) {
+            if (name.equalsIgnoreCase(e.getKey())) {
                 return e.getValue();
             }
         }

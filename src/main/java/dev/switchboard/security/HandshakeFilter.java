@@ -8,14 +8,13 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.security.Principal;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.logging.Logger;
 
 /**
@@ -89,12 +88,11 @@ public class HandshakeFilter extends HttpFilter {
             }
             return;
         }
-        String raw = Credentials.token(Collections.list(req.getHeaders("Cookie")),
-                Map.of(Credentials.QUERY, Optional.ofNullable(req.getParameter(Credentials.QUERY)).map(List::of).orElse(List.of())));
+        String raw = Credentials.token(Collections.list(req.getHeaders("Authorization")), Collections.list(req.getHeaders("Cookie")),
+                req.getParameterMap().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue()))));
         Optional<Token> token = tokens.verify(raw);
         if (token.isEmpty()) {
-            LOG.info(() -> "handshake refused (401, " + (raw == null ? "no token" : "invalid or expired token") + ") from "
-                    + req.getRemoteAddr());
+            LOG.info(() -> "handshake refused (401, " + refusal(raw) + ") from " + req.getRemoteAddr());
             res.setHeader("WWW-Authenticate", "Bearer realm=\"switchboard\"");
             refuse(res, 401, "unauthorized", "sign in first: POST /api/session");
             return;
@@ -102,13 +100,22 @@ public class HandshakeFilter extends HttpFilter {
         if (overUserCap(token.get().user(), req, res)) {
             return;
         }
-        Principal user = new UserPrincipal(token.get().user());
-        HandshakeConfigurator.passOriginCheck(chain, new HttpServletRequestWrapper(req) {
-            @Override
-            public Principal getUserPrincipal() {
-                return user;
-            }
-        }, res);
+        if (token.get().claim() == null) {
+            guestNames.reserveForAccount(token.get().user()); // an identity provider's user: no guest may take the name
+        }
+        HandshakeConfigurator.passOriginCheck(chain, new TokenCaller(req, token.get()), res);
+    }
+
+    /** Why a token was refused, for the log (never the token itself). */
+    private String refusal(String raw) {
+        if (raw == null) {
+            return "no token";
+        }
+        if (AccessTokens.looksLikeJwt(raw)) {
+            return tokens.accessTokens().map(a -> "identity-provider token refused: " + a.verify(raw).refusal())
+                    .orElse("a JWT, but identity-provider tokens are not configured");
+        }
+        return "invalid or expired token";
     }
 
     /** Refuses (429) a user who already holds the configured number of connections on this node. */

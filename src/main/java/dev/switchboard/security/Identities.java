@@ -5,7 +5,9 @@ import jakarta.inject.Inject;
 import jakarta.websocket.Session;
 import java.security.Principal;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Who a new connection is, from what the handshake established: the container's principal wins
@@ -15,8 +17,16 @@ import java.util.Optional;
 @ApplicationScoped
 public class Identities {
 
-    /** The caller and, for token sessions, when the token runs out. */
-    public record Identity(String user, Instant expires) {}
+    /** The caller, for token sessions when the token runs out, and its server roles. */
+    public record Identity(String user, Instant expires, Set<Role> roles) {
+        public Identity {
+            roles = Set.copyOf(roles);
+        }
+
+        public Identity(String user, Instant expires) {
+            this(user, expires, Set.of());
+        }
+    }
 
     private TokenService tokens;
 
@@ -35,15 +45,25 @@ public class Identities {
         Principal principal = session.getUserPrincipal();
         String bound = (String) session.getUserProperties().remove(HandshakeConfigurator.PRINCIPAL);
         String token = (String) session.getUserProperties().remove(HandshakeConfigurator.TOKEN);
-        return resolve(principal != null ? principal.getName() : bound, token);
+        @SuppressWarnings("unchecked")
+        Set<Role> roles = session.getUserProperties().remove(HandshakeConfigurator.ROLES) instanceof Set<?> r ? (Set<Role>) r : Set.of();
+        return resolve(principal != null ? principal.getName() : bound, roles, token);
     }
 
     public Optional<Identity> resolve(String principal, String rawToken) {
+        return resolve(principal, Set.of(), rawToken);
+    }
+
+    /** {@code principalRoles}: the container's (or the handshake filter's) roles for {@code principal}. */
+    public Optional<Identity> resolve(String principal, Set<Role> principalRoles, String rawToken) {
         Optional<Token> token = tokens.verify(rawToken);
         if (principal != null && !principal.isBlank()) {
-            Instant expires = token.filter(t -> t.user().equals(principal)).map(Token::expires).orElse(null);
-            return Optional.of(new Identity(principal, expires));
+            Optional<Token> same = token.filter(t -> t.user().equals(principal));
+            Set<Role> roles = EnumSet.noneOf(Role.class);
+            roles.addAll(principalRoles);
+            same.ifPresent(t -> roles.addAll(t.roles()));
+            return Optional.of(new Identity(principal, same.map(Token::expires).orElse(null), roles));
         }
-        return token.map(t -> new Identity(t.user(), t.expires()));
+        return token.map(t -> new Identity(t.user(), t.expires(), t.roles()));
     }
 }

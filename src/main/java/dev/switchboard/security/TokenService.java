@@ -17,14 +17,17 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Issues and checks session tokens: {@code base64url(user ":" expiry ":" claim) "." base64url(HMAC-SHA256)}, where
- * {@code claim} is the guest's claim on the name (see {@link GuestNames}) and empty in a container login's token.
+ * Issues and checks session tokens: {@code base64url(user ":" expiry ":" claim [":" roles]) "." base64url(HMAC-SHA256)},
+ * where {@code claim} is the guest's claim on the name (see {@link GuestNames}) and empty in a container login's token,
+ * and {@code roles} the server roles of a token exchanged for an identity provider's ({@link AccessTokens}), so its
+ * cookie keeps them. An identity provider's JWT is accepted wherever a session token is: {@link #verify} hands it on.
  * A guest token verifies only while its claim is the name's current one. Tokens of the earlier format
  * ({@code user ":" expiry}, no claim) are refused: they cannot tell a guest from a login, so their holders sign in
  * once more. The key is {@code switchboard.token.secret}; when unset, one is generated once and kept in the data
@@ -45,17 +48,29 @@ public class TokenService {
     private Duration ttl;
     private Clock clock;
     private GuestNames guests;
+    private AccessTokens accessTokens;
 
     protected TokenService() {} // for CDI proxies
 
     @Inject
-    public TokenService(Settings settings, GuestNames guests) {
+    public TokenService(Settings settings, GuestNames guests, AccessTokens accessTokens) {
         this(secret(settings), settings.tokenTtl(), Clock.systemUTC(), guests);
+        this.accessTokens = accessTokens;
+    }
+
+    public TokenService(Settings settings, GuestNames guests) {
+        this(settings, guests, null);
     }
 
     /** Without guest names: login tokens only, every guest token is refused. */
     public TokenService(byte[] key, Duration ttl, Clock clock) {
         this(key, ttl, clock, null);
+    }
+
+    /** With identity-provider tokens accepted too (tests). */
+    public TokenService(byte[] key, Duration ttl, Clock clock, GuestNames guests, AccessTokens accessTokens) {
+        this(key, ttl, clock, guests);
+        this.accessTokens = accessTokens;
     }
 
     public TokenService(byte[] key, Duration ttl, Clock clock, GuestNames guests) {
@@ -77,10 +92,29 @@ public class TokenService {
 
     /** A guest's token under {@code claim} (null: a login token), good until {@code expires} (whole seconds). */
     public Token issue(String user, String claim, Instant expires) {
+        return issue(user, claim, expires, Set.of());
+    }
+
+    /**
+     * The session token for an identity provider's verified token: its user and roles, good until the sooner of its
+     * expiry and this server's token lifetime.
+     */
+    public Token exchange(Token external) {
+        Instant until = external.expires().isBefore(expiry()) ? external.expires() : expiry();
+        return issue(external.user(), null, until, external.roles());
+    }
+
+    private Token issue(String user, String claim, Instant expires, Set<Role> roles) {
         Instant until = expires.truncatedTo(ChronoUnit.SECONDS);
-        String body = user + ":" + until.getEpochSecond() + ":" + (claim == null ? "" : claim);
+        String body = user + ":" + until.getEpochSecond() + ":" + (claim == null ? "" : claim)
+                + (roles.isEmpty() ? "" : ":" + Role.format(roles));
         String payload = B64.encodeToString(body.getBytes(StandardCharsets.UTF_8));
-        return new Token(user, claim, until, payload + "." + B64.encodeToString(sign(payload)));
+        return new Token(user, claim, until, payload + "." + B64.encodeToString(sign(payload)), roles);
+    }
+
+    /** Whether identity-provider tokens are accepted (and why a JWT was refused, for the log). */
+    public Optional<AccessTokens> accessTokens() {
+        return Optional.ofNullable(accessTokens).filter(AccessTokens::enabled);
     }
 
     /**
@@ -88,6 +122,9 @@ public class TokenService {
      * is still the name's current one.
      */
     public Optional<Token> verify(String value) {
+        if (AccessTokens.looksLikeJwt(value)) {
+            return accessTokens().flatMap(a -> a.verify(value).token());
+        }
         if (value == null || value.length() > 512) {
             return Optional.empty();
         }
@@ -102,7 +139,7 @@ public class TokenService {
                 return Optional.empty();
             }
             String[] fields = new String(B64D.decode(payload), StandardCharsets.UTF_8).split(":", -1);
-            if (fields.length != 3) { // the earlier format: no claim
+            if (fields.length != 3 && fields.length != 4) { // the earlier format: no claim
                 return Optional.empty();
             }
             String user = fields[0];
@@ -114,7 +151,8 @@ public class TokenService {
             if (claim != null && (!CLAIM.matcher(claim).matches() || guests == null || !guests.holds(user, claim))) {
                 return Optional.empty();
             }
-            return Optional.of(new Token(user, claim, expires, value));
+            Set<Role> roles = fields.length == 4 && claim == null ? Role.parse(fields[3]) : Set.of();
+            return Optional.of(new Token(user, claim, expires, value, roles));
         } catch (IllegalArgumentException e) { // bad base64 or number
             return Optional.empty();
         }

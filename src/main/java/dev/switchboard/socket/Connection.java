@@ -1,9 +1,11 @@
 package dev.switchboard.socket;
 
 import dev.switchboard.protocol.ServerMessage;
+import dev.switchboard.security.Role;
 import jakarta.websocket.CloseReason;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -18,7 +20,9 @@ public final class Connection {
 
     private final String id;
     private final String user;
-    private final Instant expires;
+    /** Moved on by an in-band token refresh ({@link ConnectionRegistry#refreshed}). */
+    private volatile Instant expires;
+    private final Set<Role> roles;
     private final Wire wire;
     private final SendQueue queue;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
@@ -27,9 +31,14 @@ public final class Connection {
     private Object inbound;
 
     public Connection(String id, String user, Instant expires, Wire wire, long maxQueuedBytes) {
+        this(id, user, expires, Set.of(), wire, maxQueuedBytes);
+    }
+
+    public Connection(String id, String user, Instant expires, Set<Role> roles, Wire wire, long maxQueuedBytes) {
         this.id = id;
         this.user = user;
         this.expires = expires;
+        this.roles = Set.copyOf(roles);
         this.wire = wire;
         this.queue = new SendQueue(wire, maxQueuedBytes);
     }
@@ -43,9 +52,22 @@ public final class Connection {
         return user;
     }
 
-    /** When the token this connection was opened with expires, or null for a container login. */
+    /** When the token this connection was opened (or last refreshed) with expires, or null for a container login. */
     public Instant expires() {
         return expires;
+    }
+
+    void expires(Instant later) {
+        this.expires = later;
+    }
+
+    /** The server roles bound at the handshake (the container's, or its token's). */
+    public Set<Role> roles() {
+        return roles;
+    }
+
+    public boolean hasRole(Role role) {
+        return roles.contains(role);
     }
 
     public boolean isOpen() {

@@ -1,6 +1,7 @@
 package dev.switchboard.socket;
 
 import dev.switchboard.config.Settings;
+import dev.switchboard.security.Role;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -79,10 +80,27 @@ public class ConnectionRegistry {
         this.scheduler = scheduler;
     }
 
+    /**
+     * A connection's token was refreshed in-band: it now expires at {@code expires} (never earlier than before), and
+     * its pending 1008 "token expired" close is cancelled, to be scheduled again when the new expiry comes near.
+     */
+    public void refreshed(Connection c, Instant expires) {
+        if (c.expires() == null || expires.isBefore(c.expires())) {
+            return; // a container login does not expire; a shorter token does not shorten a connection
+        }
+        c.expires(expires);
+        sweeps.rescheduleExpiry(c, scheduler != null ? scheduler : managedScheduler);
+    }
+
     /** Binds a new session to a connection for the given user and registers it. */
     public Connection open(Session session, String user, Instant expires) {
+        return open(session, user, expires, Set.of());
+    }
+
+    /** Binds a new session to a connection for the given user, with its server roles, and registers it. */
+    public Connection open(Session session, String user, Instant expires, Set<Role> roles) {
         Executor closer = executor != null ? executor : managedExecutor;
-        Connection c = new Connection(session.getId(), user, expires,
+        Connection c = new Connection(session.getId(), user, expires, roles,
                 new SessionWire(session, closer), settings.sendQueueBytes());
         // the container's own limits, matching ours (the application checks them too: InboundGuard)
         session.setMaxIdleTimeout(settings.idleTimeout().toMillis());

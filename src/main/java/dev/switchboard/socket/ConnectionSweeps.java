@@ -69,6 +69,12 @@ final class ConnectionSweeps {
         }
     }
 
+    /** A connection's token was refreshed: its expiry close (if scheduled) is cancelled and scheduled anew if due. */
+    void rescheduleExpiry(Connection c, ScheduledExecutorService s) {
+        unwatch(c);
+        scheduleExpiryIfDue(c, s);
+    }
+
     /** Undeploy or shutdown: no more sweeps. A plain loop: no lambda to link while the application stops. */
     void stop() {
         for (Future<?> f : periodic) {

@@ -64,7 +64,7 @@ public class EndpointLifecycle {
             session.close(CloseCodes.UNAUTHENTICATED);
             return;
         }
-        Connection c = connections.open(session, identity.get().user(), identity.get().expires());
+        Connection c = connections.open(session, identity.get().user(), identity.get().expires(), identity.get().roles());
         handler.opened(c, session);
     }
 

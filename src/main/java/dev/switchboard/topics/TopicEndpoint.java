@@ -8,16 +8,13 @@ import dev.switchboard.socket.Connection;
 import dev.switchboard.socket.EndpointLifecycle;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
-import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpoint;
-import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -26,14 +23,12 @@ import java.nio.ByteBuffer;
  * rules are {@code /ws/chat}'s. No state of its own.
  */
 @ServerEndpoint(value = TopicEndpoint.PATH, subprotocols = TopicEndpoint.SUBPROTOCOL,
-        decoders = TopicCodec.class, encoders = TopicCodec.class, configurator = TopicEndpoint.Configurator.class)
+        decoders = TopicCodec.class, encoders = TopicCodec.class, configurator = HandshakeConfigurator.class)
 public class TopicEndpoint implements EndpointLifecycle.Handler {
 
     public static final String PATH = "/ws/topics";
     public static final String SUBPROTOCOL = "switchboard.v1";
     /** The container role that may subscribe to {@code logs.*}. */
-    public static final String OPERATOR_ROLE = "operator";
-    private static final String OPERATOR = "switchboard.operator";
 
     @Inject
     TopicService topics;
@@ -76,7 +71,7 @@ public class TopicEndpoint implements EndpointLifecycle.Handler {
 
     @Override
     public void opened(Connection c, Session session) {
-        topics.opened(c, Boolean.TRUE.equals(session.getUserProperties().get(OPERATOR)));
+        topics.opened(c);
     }
 
     @Override
@@ -92,20 +87,5 @@ public class TopicEndpoint implements EndpointLifecycle.Handler {
     @Override
     public void closed(Connection c) {
         topics.closed(c);
-    }
-
-    /** The shared handshake rules, plus whether the container gave the caller the operator role. */
-    public static class Configurator extends HandshakeConfigurator {
-        @Override
-        public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
-            super.modifyHandshake(config, request, response);
-            boolean operator;
-            try {
-                operator = request.getUserPrincipal() != null && request.isUserInRole(OPERATOR_ROLE);
-            } catch (RuntimeException e) { // a container without role information
-                operator = false;
-            }
-            config.getUserProperties().put(OPERATOR, operator);
-        }
     }
 }

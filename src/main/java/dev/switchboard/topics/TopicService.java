@@ -12,6 +12,8 @@ import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.socket.Connection;
 import dev.switchboard.socket.OutboundFrame;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.switchboard.security.Role;
+import dev.switchboard.security.TokenRefresh;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import java.time.Clock;
@@ -39,12 +41,15 @@ public class TopicService {
     private FanOut fanOut;
     private TopicSubscriptions subscriptions;
     private Clock clock;
+    private TokenRefresh refresh;
 
     protected TopicService() {} // for CDI proxies
 
     @Inject
-    public TopicService(Settings settings, HistoryStore history, FanOut fanOut, TopicSubscriptions subscriptions) {
+    public TopicService(Settings settings, HistoryStore history, FanOut fanOut, TopicSubscriptions subscriptions,
+            TokenRefresh refresh) {
         this(settings, history, fanOut, subscriptions, Clock.systemUTC());
+        this.refresh = refresh;
     }
 
     public TopicService(Settings settings, HistoryStore history, FanOut fanOut, TopicSubscriptions subscriptions, Clock clock) {
@@ -57,11 +62,11 @@ public class TopicService {
 
     // --- connections -------------------------------------------------------------------------------
 
-    /** A new {@code /ws/topics} connection; {@code containerOperator} when the container gave it the operator role. */
-    public void opened(Connection c, boolean containerOperator) {
-        boolean operator = containerOperator || settings.operators().contains(c.user());
+    /** A new {@code /ws/topics} connection: an operator (its role, or a name in {@code switchboard.operators}) may read {@code logs.*}. */
+    public void opened(Connection c) {
+        boolean operator = c.hasRole(Role.OPERATOR) || settings.operators().contains(c.user());
         c.attributes().put(SESSION, new TopicSubscriptions.Session(c, operator));
-        c.send(new ServerMessage.Welcome(c.user(), settings.heartbeatSeconds()));
+        c.send(new ServerMessage.Welcome(c.user(), settings.heartbeatSeconds(), null, null, c.expires()));
     }
 
     public void handle(Connection c, ClientMessage message) {
@@ -73,6 +78,8 @@ public class TopicService {
             subscriptions.subscribe(s, m.topic(), m.since(), m.epoch(), m.last() == null ? 0 : m.last());
         } else if (message instanceof ClientMessage.Unsubscribe m) {
             subscriptions.unsubscribe(s, m.topic());
+        } else if (message instanceof ClientMessage.Refresh m && refresh != null) {
+            refresh.refresh(c, m);
         } else if (message instanceof ClientMessage.Ping) {
             c.send(new ServerMessage.Pong());
         } else if (message instanceof ClientMessage.Invalid m) {

@@ -6,11 +6,14 @@ import dev.switchboard.config.Settings;
 import dev.switchboard.security.Credentials;
 import dev.switchboard.security.GuestNames;
 import dev.switchboard.security.GuestSessions;
+import dev.switchboard.security.Role;
 import dev.switchboard.security.Token;
+import dev.switchboard.security.TokenCaller;
 import dev.switchboard.security.TokenService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -29,7 +32,9 @@ import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -72,7 +77,11 @@ public class SessionResource {
     @POST
     public Response signIn(String body, @CookieParam(Credentials.COOKIE) String current) {
         Token token;
-        if (request.getUserPrincipal() != null) {
+        Optional<Token> bearer = TokenCaller.tokenOf(request);
+        if (bearer.isPresent()) { // an identity provider's access token (or an account's cookie): its user and roles
+            names.reserveForAccount(bearer.get().user());
+            token = tokens.exchange(bearer.get());
+        } else if (request.getUserPrincipal() != null) {
             names.reserveForAccount(request.getUserPrincipal().getName()); // no guest may take an account's name
             token = tokens.issue(request.getUserPrincipal().getName());
         } else if (!settings.guestsAllowed()) {
@@ -97,21 +106,28 @@ public class SessionResource {
         users.remember(user);
         LOG.fine(() -> "session for " + user + " until " + token.expires());
         JsonObject out = Json.createObjectBuilder().add("user", user).add("token", token.value())
-                .add("expires", token.expires().toString()).build();
+                .add("expires", token.expires().toString()).add("roles", roles(token.roles())).build();
         return Response.ok(out.toString()).header("Set-Cookie", cookie(token.value(),
                 Duration.between(Instant.now(), token.expires()).getSeconds())).build();
     }
 
     @GET
     public Response whoAmI(@CookieParam(Credentials.COOKIE) String current) {
-        if (request.getUserPrincipal() != null) {
+        Optional<Token> bearer = TokenCaller.tokenOf(request);
+        if (request.getUserPrincipal() != null && bearer.isEmpty()) {
             names.reserveForAccount(request.getUserPrincipal().getName());
-            return Response.ok(Json.createObjectBuilder().add("user", request.getUserPrincipal().getName()).build().toString())
-                    .build();
+            Set<Role> roles = EnumSet.noneOf(Role.class);
+            for (Role r : Role.values()) {
+                if (request.isUserInRole(r.wire())) {
+                    roles.add(r);
+                }
+            }
+            return Response.ok(Json.createObjectBuilder().add("user", request.getUserPrincipal().getName())
+                    .add("roles", roles(roles)).build().toString()).build();
         }
-        return tokens.verify(current)
+        return bearer.or(() -> tokens.verify(current))
                 .map(t -> Response.ok(Json.createObjectBuilder().add("user", t.user())
-                        .add("expires", t.expires().toString()).build().toString()).build())
+                        .add("expires", t.expires().toString()).add("roles", roles(t.roles())).build().toString()).build())
                 .orElseGet(() -> error(Response.Status.UNAUTHORIZED, "unauthorized", "no session"));
     }
 
@@ -132,6 +148,16 @@ public class SessionResource {
             fanOut.disconnectEverywhere(token.get().user(), SIGNED_OUT);
         }
         return Response.noContent().header("Set-Cookie", cookie("", 0)).build();
+    }
+
+    private static JsonArrayBuilder roles(Set<Role> roles) {
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        for (Role r : Role.values()) {
+            if (roles.contains(r)) {
+                out.add(r.wire());
+            }
+        }
+        return out;
     }
 
     private String cookie(String value, long maxAgeSeconds) {

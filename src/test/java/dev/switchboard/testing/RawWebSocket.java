@@ -61,8 +61,18 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     public static RawWebSocket open(URI uri, int receiveBuffer) throws IOException {
+        return open(uri, receiveBuffer, "");
+    }
+
+    /** With extra request headers, each ending in CRLF (e.g. {@code "Authorization: Bearer …\r\n"}). */
+    public static RawWebSocket open(URI uri, String extraHeaders) throws IOException {
+        return open(uri, 0, extraHeaders);
+    }
+
+    private static RawWebSocket open(URI uri, int receiveBuffer, String extraHeaders) throws IOException {
         RawWebSocket ws = connect(uri, receiveBuffer);
-        ws.writeRaw(handshake(uri).getBytes(StandardCharsets.US_ASCII));
+        String request = handshake(uri);
+        ws.writeRaw((request.substring(0, request.length() - 2) + extraHeaders + "\r\n").getBytes(StandardCharsets.US_ASCII));
         String head = ws.readHead();
         if (!head.startsWith("HTTP/1.1 101")) {
             ws.close();

@@ -11,7 +11,9 @@ import dev.switchboard.config.Settings;
 import dev.switchboard.delivery.HistoryStore;
 import dev.switchboard.delivery.InMemoryHistoryStore;
 import dev.switchboard.delivery.StreamFollowers;
+import dev.switchboard.security.AccessTokens;
 import dev.switchboard.security.Identities;
+import dev.switchboard.security.TokenRefresh;
 import dev.switchboard.security.InboundGuard;
 import dev.switchboard.security.RateLimiter;
 import dev.switchboard.security.TokenService;
@@ -76,7 +78,9 @@ public final class TestServer implements AutoCloseable {
 
     private TestServer(Settings settings, HistoryStore history, Class<?>... endpoints) throws IOException, DeploymentException {
         this.settings = settings;
-        tokens = new TokenService(SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofHours(1), Clock.systemUTC());
+        // identity-provider tokens when the settings name a JWKS file (see testing/IdentityProvider)
+        tokens = new TokenService(SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofHours(1), Clock.systemUTC(), null,
+                new AccessTokens(settings));
         this.history = history != null ? history : new InMemoryHistoryStore(new TopicRetention(settings));
         LocalFanOut fanOut = new LocalFanOut();
         followers = new StreamFollowers(fanOut, this.history, settings);
@@ -90,13 +94,14 @@ public final class TestServer implements AutoCloseable {
         DirectMessages directs = new DirectMessages(this.history, fanOut, users, rooms);
         memberships = new dev.switchboard.chat.Memberships(database);
         connections = new ConnectionRegistry(settings, closer, scheduler);
+        TokenRefresh refresh = new TokenRefresh(tokens, connections);
         Moderation moderation = new Moderation(this.history, fanOut, standings, rooms, users, memberships, connections);
         moderation.listen();
         ChatService chat = new ChatService(rooms, directs, users, memberships, settings, standings, moderation,
                 new Invitations(this.history, fanOut, standings, rooms, users, settings),
                 new MessageEdits(this.history, fanOut, rooms), new ReadMarkers(this.history, fanOut, standings, rooms),
-                new RoomAttachments(this.history, followers, fanOut, rooms, attachments));
-        topics = new TopicService(settings, this.history, fanOut, new TopicSubscriptions(followers, fanOut, settings));
+                new RoomAttachments(this.history, followers, fanOut, rooms, attachments), refresh);
+        topics = new TopicService(settings, this.history, fanOut, new TopicSubscriptions(followers, fanOut, settings), refresh);
         InboundGuard guard = new InboundGuard(settings, new RateLimiter(settings));
         Identities identities = new Identities(tokens);
         EndpointLifecycle lifecycle = new EndpointLifecycle(connections, identities, guard);

@@ -1,5 +1,6 @@
 package dev.switchboard.topics;
 
+import dev.switchboard.security.TokenRefresh;
 import dev.switchboard.config.Settings;
 import dev.switchboard.socket.Connection;
 import dev.switchboard.socket.Wire;
@@ -49,7 +50,7 @@ public final class TopicBenchmark {
         dev.switchboard.delivery.InMemoryHistoryStore history = new dev.switchboard.delivery.InMemoryHistoryStore(new TopicRetention(settings));
         dev.switchboard.cluster.LocalFanOut fanOut = new dev.switchboard.cluster.LocalFanOut();
         TopicService topics = new TopicService(settings, history, fanOut,
-                new TopicSubscriptions(new dev.switchboard.delivery.StreamFollowers(fanOut, history, settings), fanOut, settings));
+                new TopicSubscriptions(new dev.switchboard.delivery.StreamFollowers(fanOut, history, settings), fanOut, settings), (TokenRefresh) null);
         Wire nothing = new Wire() {
             @Override
             public void sendText(String text, Consumer<Throwable> done) {
@@ -61,7 +62,7 @@ public final class TopicBenchmark {
         };
         for (int i = 0; i < 1000; i++) {
             Connection c = new Connection("c" + i, "u" + i, null, nothing, 1 << 20);
-            topics.opened(c, false);
+            topics.opened(c);
             topics.handle(c, new dev.switchboard.protocol.ClientMessage.Subscribe(i % 2 == 0 ? "bench.*" : "bench.x", null, null));
         }
         JsonProvider json = JsonProvider.provider();

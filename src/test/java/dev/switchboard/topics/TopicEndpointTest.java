@@ -1,5 +1,6 @@
 package dev.switchboard.topics;
 
+import dev.switchboard.security.TokenRefresh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -275,7 +276,7 @@ class TopicEndpointTest {
         InMemoryHistoryStore history = new InMemoryHistoryStore(new TopicRetention(settings));
         LocalFanOut fanOut = new LocalFanOut();
         TopicService topics = new TopicService(settings, history, fanOut,
-                new TopicSubscriptions(new StreamFollowers(fanOut, history, settings), fanOut, settings));
+                new TopicSubscriptions(new StreamFollowers(fanOut, history, settings), fanOut, settings), (TokenRefresh) null);
         List<String> sent = java.util.Collections.synchronizedList(new ArrayList<>());
         Connection c = new Connection("1", "alice", null, new dev.switchboard.socket.Wire() {
             @Override
@@ -287,7 +288,7 @@ class TopicEndpointTest {
             @Override
             public void close(jakarta.websocket.CloseReason reason) {}
         }, Long.MAX_VALUE);
-        topics.opened(c, false);
+        topics.opened(c);
         String topic = "race.x";
         int total = 5000;
         for (int i = 1; i <= 200; i++) {
