@@ -11,24 +11,22 @@ import java.security.Principal;
  */
 public final class TokenCaller extends HttpServletRequestWrapper {
 
+    private static final String ATTRIBUTE = TokenCaller.class.getName() + ".token";
+
     private final UserPrincipal principal;
-    private final Token token;
 
     TokenCaller(HttpServletRequest request, Token token) {
         super(request);
         this.principal = new UserPrincipal(token.user(), token.roles());
-        this.token = token;
+        request.setAttribute(ATTRIBUTE, token);
     }
 
-    /** The token that established the caller of {@code request}, if one did (rather than the container's login). */
+    /**
+     * The token that established the caller of {@code request}, if one did (rather than the container's login). An
+     * attribute, not the wrapper itself: JAX-RS may inject a proxy of the request, which is no {@code ServletRequestWrapper}.
+     */
     public static java.util.Optional<Token> tokenOf(jakarta.servlet.ServletRequest request) {
-        while (request instanceof jakarta.servlet.ServletRequestWrapper w) {
-            if (w instanceof TokenCaller t) {
-                return java.util.Optional.of(t.token);
-            }
-            request = w.getRequest();
-        }
-        return java.util.Optional.empty();
+        return request.getAttribute(ATTRIBUTE) instanceof Token t ? java.util.Optional.of(t) : java.util.Optional.empty();
     }
 
     @Override
