@@ -13,7 +13,7 @@ public final class OpenApiDefinition {
     /** Security scheme: an identity provider's JWT access token as {@code Authorization: Bearer}. */
     public static final String IDENTITY_PROVIDER = "identityProviderToken";
     /** Schema: the JSON body of every refusal, {@code {"error":…,"message":…}}. */
-    public static final String ERROR = "Error";
+    public static final String ERROR = "ApiError";
 
     private OpenApiDefinition() {}
 }
