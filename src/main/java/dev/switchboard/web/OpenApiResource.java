@@ -47,10 +47,17 @@ public class OpenApiResource {
     @APIResponse(responseCode = "200", description = "The OpenAPI 3 document of /api",
             content = {@Content(mediaType = YAML, schema = @Schema(type = SchemaType.STRING)),
                     @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT))})
+    @APIResponse(responseCode = "400", description = "format is neither json nor yaml",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @GET
     @Produces({YAML, MediaType.APPLICATION_JSON})
-    public Response document(@Parameter(description = "json or yaml; wins over Accept") @QueryParam("format") String format) {
-        boolean json = format != null ? format.toLowerCase(Locale.ROOT).equals("json") : prefersJson();
+    public Response document(@Parameter(description = "Wins over Accept",
+            schema = @Schema(type = SchemaType.STRING, enumeration = {"json", "yaml"})) @QueryParam("format") String format) {
+        String asked = format == null ? null : format.toLowerCase(Locale.ROOT);
+        if (asked != null && !asked.equals("json") && !asked.equals("yaml")) {
+            return SessionResource.error(Response.Status.BAD_REQUEST, "bad_request", "format must be json or yaml");
+        }
+        boolean json = asked != null ? asked.equals("json") : prefersJson();
         String contextPath = request.getContextPath();
         return json ? Response.ok(document.json(contextPath), MediaType.APPLICATION_JSON_TYPE).build()
                 : Response.ok(document.yaml(contextPath), YAML).build();

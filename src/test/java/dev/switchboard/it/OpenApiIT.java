@@ -61,6 +61,10 @@ class OpenApiIT {
         HttpResponse<String> yamlByAccept = get(Deployments.http("/api/openapi"), "application/yaml, application/json;q=0.5");
         assertTrue(yamlByAccept.headers().firstValue("Content-Type").orElse("").startsWith("application/yaml"));
 
+        HttpResponse<String> bad = get(Deployments.http("/api/openapi?format=xml"), null);
+        assertEquals(400, bad.statusCode());
+        assertEquals("bad_request", SessionApi.json(bad.body()).getString("error"));
+
         SwaggerParseResult fromYaml = new OpenAPIV3Parser().readContents(yaml.body());
         SwaggerParseResult fromJson = new OpenAPIV3Parser().readContents(json.body());
         assertEquals(List.of(), fromYaml.getMessages());
