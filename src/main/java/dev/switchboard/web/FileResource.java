@@ -23,6 +23,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code GET /api/files/{id}}: an attachment's bytes (kept by {@link Attachments}) for a signed-in caller who may read
@@ -30,6 +39,7 @@ import java.util.regex.Pattern;
  * served from the chat's own origin: only plain raster images are shown inline; every other type (HTML, SVG with its
  * scripts, anything) is a download, never sniffed, and sandboxed by its CSP should a browser render it anyway.
  */
+@Tag(name = "files")
 @Path("files/{id}")
 @RequestScoped
 public class FileResource {
@@ -52,6 +62,16 @@ public class FileResource {
     @Context
     HttpServletRequest request;
 
+    @Operation(operationId = "getFile", summary = "An attachment's bytes, for a caller who may read its room",
+            description = "PNG, JPEG, GIF and WebP are served inline, every other type as a download (Content-Disposition),"
+                    + " never sniffed (X-Content-Type-Options: nosniff) and sandboxed (Content-Security-Policy).")
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
+    @APIResponse(responseCode = "200", description = "The file, with the type it was sent with",
+            headers = @Header(name = "Content-Disposition", schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = "*/*", schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "401", description = "No session", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "404", description = "No such file, or one the caller may not read (alike, so ids cannot be probed)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "503", description = "The database does not answer; try again", headers = @Header(name = "Retry-After", schema = @Schema(type = SchemaType.INTEGER)), content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @GET
     public Response file(@PathParam("id") String id, @CookieParam(Credentials.COOKIE) String token) {
         Optional<String> user = request.getUserPrincipal() != null ? Optional.of(request.getUserPrincipal().getName())

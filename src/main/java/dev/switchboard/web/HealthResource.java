@@ -10,6 +10,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code GET /api/health}: the readiness of {@link HealthChecks}, for load balancers and probes on any server:
@@ -17,6 +22,7 @@ import java.util.Map;
  * {@code "status":"DOWN"} while the history store does not answer or the application is going away. Where the
  * server has MicroProfile Health, its {@code /health/ready} and {@code /health/live} report the same checks.
  */
+@Tag(name = "operations")
 @Path("health")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -25,6 +31,13 @@ public class HealthResource {
     @Inject
     HealthChecks checks;
 
+    @Operation(operationId = "health", summary = "Readiness, for load balancers and probes",
+            description = "The same checks as the server's MicroProfile Health (/health/ready) reports as switchboard-ready.")
+    @APIResponse(responseCode = "200", description = "Ready",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Health")))
+    @APIResponse(responseCode = "503", description = "Not ready: the history database does not answer, the node does not"
+            + " hear the cluster, or the application is going away",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Health")))
     @GET
     public Response health() {
         HealthChecks.Status ready = checks.readiness();

@@ -18,12 +18,18 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code GET /api/metrics}: what an operator watches (connections, streams, follows, messages in/out per
  * second, queued bytes, refusals, closes by code), as JSON. Loopback callers only, unless
  * {@code switchboard.metrics.remote=true}, and then only callers in the container role {@code operator}.
  */
+@Tag(name = "operations")
 @Path("metrics")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,6 +47,12 @@ public class MetricsResource {
     @Context
     HttpServletRequest request;
 
+    @Operation(operationId = "metrics", summary = "What an operator watches: connections, traffic, refusals, closes",
+            description = "Loopback callers only, unless switchboard.metrics.remote=true, and then callers in the container"
+                    + " role operator.")
+    @APIResponse(responseCode = "200", description = "The counters",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Metrics")))
+    @APIResponse(responseCode = "403", description = "Not a loopback caller, nor an operator where remote callers are allowed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @GET
     public Response metrics() {
         if (!allowed(request, settings)) {

@@ -19,11 +19,20 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code GET /api/rooms}: the room directory, public rooms only (a private room's name is not listed), the most
  * recently active first, each with its member count, last activity, title and topic. For signed-in callers.
  */
+@Tag(name = "directory")
 @Path("rooms")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -42,6 +51,14 @@ public class RoomsResource {
     @Context
     HttpServletRequest request;
 
+    @Operation(operationId = "listRooms", summary = "The room directory: public rooms, the most recently active first",
+            description = "At most 200; a private room is never listed.")
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
+    @APIResponse(responseCode = "200", description = "The public rooms",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = PublicRoom.class)))
+    @APIResponse(responseCode = "401", description = "No session", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "503", description = "The database does not answer; try again", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @GET
     public Response list(@CookieParam(Credentials.COOKIE) String token) {
         if (request.getUserPrincipal() == null && tokens.verify(token).isEmpty()) {

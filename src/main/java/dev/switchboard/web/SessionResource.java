@@ -37,6 +37,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.Optional;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code /api/session}: sign in (a signed token, also set as an HttpOnly SameSite=Strict cookie), ask
@@ -44,6 +54,7 @@ import java.util.logging.Logger;
  * in guest mode, and a guest's token is good only while its claim on the name is current (see
  * {@link GuestSessions}): signing out ends the claim.
  */
+@Tag(name = "session")
 @Path("session")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -74,6 +85,21 @@ public class SessionResource {
     @Context
     HttpServletRequest request;
 
+    @Operation(operationId = "signIn", summary = "Sign in: a session token, also set as the cookie sb_token",
+            description = "A container login or an identity provider's access token (Authorization: Bearer) names the user,"
+                    + " and the body is ignored; otherwise, in guest mode, the body's name is claimed as a guest's.")
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "SignIn")))
+    @SecurityRequirementsSet
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.IDENTITY_PROVIDER))
+    @APIResponse(responseCode = "200", description = "Signed in",
+            headers = @Header(name = "Set-Cookie", description = "sb_token=…; Path=<context root>; HttpOnly; SameSite=Strict",
+                    schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Session")))
+    @APIResponse(responseCode = "400", description = "Not JSON, or the name does not match [A-Za-z0-9_.-]{1,32}", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "401", description = "Guest mode is off and nothing authenticated the caller", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "409", description = "Another guest, or an account, holds the name", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "503", description = "The claim could not be decided; nothing is held, try again",
+            headers = @Header(name = "Retry-After", schema = @Schema(type = SchemaType.INTEGER)), content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @POST
     public Response signIn(String body, @CookieParam(Credentials.COOKIE) String current) {
         Token token;
@@ -111,6 +137,11 @@ public class SessionResource {
                 Duration.between(Instant.now(), token.expires()).getSeconds())).build();
     }
 
+    @Operation(operationId = "whoAmI", summary = "Who the session (or the container login) is")
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
+    @APIResponse(responseCode = "200", description = "Signed in",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "WhoAmI")))
+    @APIResponse(responseCode = "401", description = "No valid session", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @GET
     public Response whoAmI(@CookieParam(Credentials.COOKIE) String current) {
         Optional<Token> bearer = TokenCaller.tokenOf(request);
@@ -135,6 +166,14 @@ public class SessionResource {
      * Signs out: a guest's claim ends (its tokens are refused from now on, its name is free) and its open connections
      * on this node are closed, so they do not follow the inbox of the name's next holder.
      */
+    @Operation(operationId = "signOut", summary = "Sign out: clears the cookie; a guest's claim on its name ends",
+            description = "A guest's tokens are refused from then on, and its connections on every node close with 1008"
+                    + " \"signed out\".")
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
+    @APIResponse(responseCode = "204", description = "Signed out (also without a session)",
+            headers = @Header(name = "Set-Cookie", description = "sb_token=; Max-Age=0", schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "503", description = "The claim could not be released; the cookie stays, try again",
+            headers = @Header(name = "Retry-After", schema = @Schema(type = SchemaType.INTEGER)), content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @DELETE
     public Response signOut(@CookieParam(Credentials.COOKIE) String current) {
         Optional<Token> token = tokens.verify(current).filter(Token::guest);

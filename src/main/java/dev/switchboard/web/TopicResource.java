@@ -30,6 +30,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code POST /api/topics/{topic}}: publish {@code {"data":…}} (or, with any other content type, the
@@ -38,6 +48,7 @@ import java.util.logging.Logger;
  * role → 403; bad topic or body → 400; over {@code switchboard.limits.publish} → 413; {@code logs.*}
  * (fed by the server itself) → 403. Success → {@code 202 {"topic","seq"}}.
  */
+@Tag(name = "topics")
 @Path("topics/{topic}")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -59,6 +70,22 @@ public class TopicResource {
     @Context
     HttpServletRequest request;
 
+    @Operation(operationId = "publish", summary = "Publish one event to a topic",
+            description = "A JSON body {\"data\": …} publishes data; a body of any other content type is published as a"
+                    + " binary event of that type. Answered once the event is stored, so its seq is final.")
+    @RequestBody(required = true, content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Publish")),
+            @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM, schema = @Schema(type = SchemaType.STRING, format = "binary"))})
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.PUBLISHER_KEY))
+    @APIResponse(responseCode = "202", description = "Stored and published",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Published")))
+    @APIResponse(responseCode = "400", description = "Invalid topic name (wildcards included), or a JSON body without data", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "401", description = "No credential",
+            headers = @Header(name = "WWW-Authenticate", description = "Bearer realm=\"switchboard\"",
+                    schema = @Schema(type = SchemaType.STRING)), content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "403", description = "Not the publisher key, a login without the role publisher, or a logs.* topic", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "413", description = "Body over switchboard.limits.publish bytes", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "503", description = "Not stored within 10 s; publish it again", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @POST
     public Response publish(@PathParam("topic") String topic, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) throws IOException {

@@ -16,11 +16,19 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code GET /api/users/{name}}: whether a direct message to {@code name} would be taken (the directory of
  * {@link UserDirectory}), so a page can say so before anything is typed and sent. For signed-in callers only.
  */
+@Tag(name = "directory")
 @Path("users/{name}")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -37,6 +45,13 @@ public class UserResource {
     @Context
     HttpServletRequest request;
 
+    @Operation(operationId = "findUser", summary = "Whether a direct message to this user would be taken (a known user)")
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
+    @APIResponse(responseCode = "200", description = "A known user",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "User")))
+    @APIResponse(responseCode = "400", description = "The name does not match [A-Za-z0-9_.-]{1,64}", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "401", description = "No session", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "404", description = "No such user", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @GET
     public Response exists(@PathParam("name") String name, @CookieParam(Credentials.COOKIE) String token) {
         if (request.getUserPrincipal() == null && tokens.verify(token).isEmpty()) {

@@ -31,7 +31,7 @@ class InvalidSettingsIT {
     @Deployment(testable = false)
     @ShouldThrowException(DeploymentException.class)
     static WebArchive deployment() {
-        return Deployments.war().addAsResource(new StringAsset("mp.openapi.extensions.enabled=false\n"
+        return Deployments.war().addAsResource(new StringAsset("mp.openapi.extensions.enabled=false\nmp.openapi.scan.disable=true\n"
                 + Settings.RATE + "=" + BAD + "\n"), "META-INF/microprofile-config.properties");
     }
 

@@ -22,8 +22,8 @@ class SettingsIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        // the packaged file's line, plus a setting no system property of the IT servers sets
-        return Deployments.war().addAsResource(new StringAsset("mp.openapi.extensions.enabled=false\n"
+        // the packaged file's lines, plus a setting no system property of the IT servers sets
+        return Deployments.war().addAsResource(new StringAsset("mp.openapi.extensions.enabled=false\nmp.openapi.scan.disable=true\n"
                 + Settings.MAX_PUBLISH_BYTES + "=16\n"), "META-INF/microprofile-config.properties");
     }
 
