@@ -21,6 +21,7 @@ public final class Connection {
     private final Instant expires;
     private final Wire wire;
     private final SendQueue queue;
+    private final Instant opened = Instant.now();
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private volatile long lastSeenNanos = System.nanoTime();
     /** What the inbound guard keeps for this connection (security/InboundGuard), opaque here; see {@link #inbound()}. */
@@ -41,6 +42,11 @@ public final class Connection {
     /** The identity bound at the handshake; never taken from a message. */
     public String user() {
         return user;
+    }
+
+    /** When the connection opened (what the admin API lists as its "since"). */
+    public Instant opened() {
+        return opened;
     }
 
     /** When the token this connection was opened with expires, or null for a container login. */
