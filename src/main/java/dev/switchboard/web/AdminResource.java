@@ -125,7 +125,7 @@ public class AdminResource {
     private Response asOperator(String cookie, Function<OperatorCheck.Caller, Response> action) {
         OperatorCheck.Caller caller = operators.caller(request, cookie);
         if (caller.anonymous()) {
-            LOG.info(() -> "admin: refused " + request.getMethod() + " " + request.getRequestURI() + " from " + caller + ": no identity");
+            LOG.info(() -> "admin: refused " + request.getMethod() + " " + request.getRequestURI() + " to " + caller + ": no identity");
             return SessionResource.error(Response.Status.UNAUTHORIZED, "unauthorized", "sign in as an operator first");
         }
         if (!caller.operator()) {
