@@ -248,7 +248,11 @@ public class AdminService {
         String t = checkNotice(text);
         String frame = MessageCodec.write(new ServerMessage.Notice(null, null, t, by.user(), clock.instant()));
         LOG.info(() -> "admin: " + by + " sends a notice to everyone: " + t);
-        fanOut.request(new FanOut.NodeRequest(java.util.UUID.randomUUID().toString().replace("-", ""), node, NOTICE, null, frame));
+        try {
+            fanOut.request(new FanOut.NodeRequest(java.util.UUID.randomUUID().toString().replace("-", ""), node, NOTICE, null, frame));
+        } catch (RuntimeException e) {
+            throw new Unavailable("shown on this node only: the other nodes could not be told (" + e.getMessage() + ")", e);
+        }
     }
 
     // ---- what this node does for a request (its own or another node's)

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
 
 /**
  * Asks every live node a question over the fan-out and gathers their replies for a bounded time: a request/reply over
@@ -21,6 +22,8 @@ import java.util.concurrent.TimeoutException;
  * did not finish saying in time is reported as missing, not waited for. Thread-safe.
  */
 final class NodeAnswers {
+
+    private static final Logger LOG = Logger.getLogger(NodeAnswers.class.getName());
 
     /** What came back: the items of the nodes that answered in full, and the nodes that did not. */
     record Gathered(List<String> items, List<String> answered, List<String> missing) {}
@@ -40,7 +43,12 @@ final class NodeAnswers {
         Gathering g = new Gathering(nodes);
         open.put(id, g); // before the request: this node answers it on this thread
         try {
-            fanOut.request(new FanOut.NodeRequest(id, self, kind, subject, null));
+            try {
+                fanOut.request(new FanOut.NodeRequest(id, self, kind, subject, null));
+            } catch (RuntimeException e) { // this node answered; the others were not asked and are reported missing
+                LOG.warning("a request to the other nodes was not sent: " + e.getMessage());
+                return g.gathered();
+            }
             try {
                 g.complete.get(wait.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
