@@ -95,6 +95,10 @@ public class Moderation {
                 c.send(new ServerMessage.Error(ErrorCode.NOT_FOUND, "no room " + room, id));
                 return;
             }
+            if (actor.room().closed()) {
+                c.send(RoomService.roomClosed(room, id));
+                return;
+            }
             if (!actor.moderates()) {
                 c.send(new ServerMessage.Error(ErrorCode.FORBIDDEN, "only the owner and moderators may " + m.action().wire(), id));
                 return;

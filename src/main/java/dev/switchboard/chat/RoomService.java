@@ -222,7 +222,8 @@ public class RoomService {
         closedRooms.remove(room);
     }
 
-    private static ServerMessage.Error roomClosed(String room, String id) {
+    /** The refusal of a request in a room an operator closed. */
+    static ServerMessage.Error roomClosed(String room, String id) {
         return new ServerMessage.Error(ErrorCode.ROOM_CLOSED, room + " is closed", id);
     }
 

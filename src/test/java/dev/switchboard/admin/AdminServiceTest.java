@@ -150,6 +150,13 @@ class AdminServiceTest {
             a.send("{\"type\":\"join\",\"room\":\"" + room + "\"}");
             assertEquals("room_closed", a.until("error").getString("code"));
             assertEquals(AdminService.Outcome.CONFLICT, admin.closeRoom(room, null, OPERATOR));
+            // its owner (ana created it) can neither moderate nor invite in it while it is closed
+            a.send("{\"type\":\"title\",\"room\":\"" + room + "\",\"title\":\"Town\",\"id\":\"t1\"}");
+            assertEquals("room_closed", a.until("error").getString("code"));
+            a.send("{\"type\":\"invite\",\"room\":\"" + room + "\",\"user\":\"someone\",\"id\":\"i1\"}");
+            JsonObject invite = a.until("error");
+            assertEquals("room_closed", invite.getString("code"));
+            assertEquals("i1", invite.getString("id"));
         }
         try (WsClient again = chat(ana)) { // a new connection's welcome does not list it (nothing to rejoin)
             assertFalse(server.memberships.roomsOf(ana).contains(room));
