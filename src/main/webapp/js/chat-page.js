@@ -102,7 +102,7 @@ function current() {
 // ---- rendering ----
 
 function messageItem(m) {
-  if (m.type === "moderation") return systemItem(m);
+  if (m.type === "moderation" || m.type === "notice") return systemItem(m);
   const li = document.createElement("li");
   li.className = m.from === state.me ? "message mine" : "message";
   li.dataset.part = m.part;
@@ -238,7 +238,7 @@ function systemItem(m) {
   li.dataset.day = dayOf(m.ts);
   const text = document.createElement("span");
   text.className = "system-text";
-  text.textContent = moderationText(m);
+  text.textContent = m.type === "notice" ? t("notice.room", { text: m.text }) : moderationText(m);
   const time = document.createElement("time");
   time.dateTime = m.ts;
   time.textContent = new Date(m.ts).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
@@ -739,6 +739,15 @@ function onModeration(m) {
   if (m.action === "role" && m.user === state.me) renderMessages(); // delete buttons on others' messages come or go
 }
 
+/** An operator's notice: in a room, a line of its history; to everyone, the notice bar. */
+function onNotice(m) {
+  if (!m.room) return noticeT("notice.everyone", { text: m.text, by: m.by || "" });
+  if (!state.rooms.has(m.room)) return;
+  const r = room(m.room);
+  seen(r, m.seq);
+  if (keep(r, m, r.part) && isActive("room", m.room)) appendMessage(m);
+}
+
 /** The message an edit or delete refers to, when it is on screen (its history may be older than what was replayed). */
 function original(m) {
   const r = state.rooms.get(m.room);
@@ -787,6 +796,7 @@ function onRead(m) {
 function onLeft(m) {
   if (!m.reason || !state.rooms.has(m.room)) return;
   dropRoom(m.room);
+  if (m.reason === "closed") return noticeT(m.message ? "removed.closedWhy" : "removed.closed", { by: m.by || "", room: m.room, message: m.message || "" });
   noticeT(m.reason === "banned" ? "removed.banned" : "removed.kicked", { by: m.by || "", room: m.room });
 }
 
@@ -796,6 +806,16 @@ function onJoinRefused({ room: name, reason }) {
   if (!state.rooms.has(name)) return;
   dropRoom(name);
   noticeT(reason === "banned" ? "join.banned" : "join.private", { room: name });
+}
+
+/** A join refused because an operator closed the room: the client stops rejoining it, and it leaves the sidebar. */
+function onRoomClosed(m) {
+  const name = /^(\S+) is closed/.exec(m.message || "")?.[1];
+  if (!name) return notice(errorText(m));
+  state.creating.delete(name);
+  if (state.sb.rooms.has(name)) state.sb.leave(name); // its not_joined answer carries no id: not shown
+  if (state.rooms.has(name)) dropRoom(name);
+  noticeT("join.closed", { room: name });
 }
 
 /** Forgets a room here (the client forgot it already) and opens another conversation when it was the open one. */
@@ -949,6 +969,7 @@ function onError(m) {
   // typing and read markers carry no id: their not_joined comes from a room left (or removed from) a moment
   // before they arrived, which the page already says; nothing the user did failed
   if (m.code === "not_joined" && !m.id) return;
+  if (m.code === "room_closed" && !m.id) return onRoomClosed(m);
   const p = m.id && state.pending.get(m.id);
   if (m.code === "overloaded" && p) return notice(t("pending.busy")); // the client sends it again by itself
   if (m.code === "not_found") m.detail = p ? p.key : m.message.replace(/^.*: /, "");
@@ -1038,6 +1059,7 @@ function start(user) {
     .on("error", onError)
     .on("ack", onAck)
     .on("moderation", onModeration)
+    .on("notice", onNotice)
     .on("edit", onEdit)
     .on("delete", onDelete)
     .on("read", onRead)

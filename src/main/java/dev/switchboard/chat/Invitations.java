@@ -74,6 +74,10 @@ public class Invitations {
                 c.send(new ServerMessage.Error(ErrorCode.NOT_FOUND, "no room " + room, id));
                 return;
             }
+            if (inviter.room().closed()) {
+                c.send(RoomService.roomClosed(room, id));
+                return;
+            }
             if (!inviter.moderates()) {
                 c.send(new ServerMessage.Error(ErrorCode.FORBIDDEN, "only the owner and moderators invite into " + room, id));
                 return;

@@ -51,7 +51,8 @@ public class Memberships extends DatabaseUser {
             return sorted;
         }
         try (Connection c = database.connect();
-                PreparedStatement ps = c.prepareStatement("SELECT room FROM sb_member WHERE usr = ? ORDER BY joined_at, room")) {
+                PreparedStatement ps = c.prepareStatement("SELECT m.room FROM sb_member m LEFT JOIN sb_room r ON r.name = m.room"
+                        + " WHERE m.usr = ? AND r.closed_at IS NULL ORDER BY m.joined_at, m.room")) { // a closed room is not rejoined
             ps.setString(1, user);
             List<String> rooms = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {

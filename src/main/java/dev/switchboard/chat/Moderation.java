@@ -95,6 +95,10 @@ public class Moderation {
                 c.send(new ServerMessage.Error(ErrorCode.NOT_FOUND, "no room " + room, id));
                 return;
             }
+            if (actor.room().closed()) {
+                c.send(RoomService.roomClosed(room, id));
+                return;
+            }
             if (!actor.moderates()) {
                 c.send(new ServerMessage.Error(ErrorCode.FORBIDDEN, "only the owner and moderators may " + m.action().wire(), id));
                 return;
@@ -203,6 +207,10 @@ public class Moderation {
 
     /** On every node: the user's connections here follow a change of their standing. */
     void applied(FanOut.RoomNotice notice) {
+        if (notice.user() == null) {
+            roomWide(notice);
+            return;
+        }
         List<Connection> local = List.copyOf(connections.ofUser(notice.user()));
         if (local.isEmpty()) {
             return;
@@ -221,6 +229,26 @@ public class Moderation {
             local.forEach(c -> rooms.restanded(c, notice.room(), now));
         } catch (RoomStandings.Unavailable e) {
             LOG.log(Level.WARNING, "could not reread " + notice.user() + "'s standing in " + notice.room(), e);
+        }
+    }
+
+    /** On every node: an operator closed (everyone here in the room leaves it, told why) or reopened a room. */
+    private void roomWide(FanOut.RoomNotice notice) {
+        String room = notice.room();
+        if (FanOut.RoomNotice.REOPEN.equals(notice.action())) {
+            rooms.reopened(room);
+            return;
+        }
+        if (!FanOut.RoomNotice.CLOSE.equals(notice.action())) {
+            LOG.warning("an unknown room-wide action: " + notice.action());
+            return;
+        }
+        rooms.closed(room);
+        for (Connection c : List.copyOf(connections.all())) {
+            if (JoinedRooms.standing(c, room) != null) {
+                memberships.forgotten(c, room);
+                rooms.removed(c, room, "closed", notice.by(), notice.reason());
+            }
         }
     }
 }

@@ -24,6 +24,8 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -47,6 +49,11 @@ public class RoomService {
     private Clock clock;
     private Admission admission;
     private RoomStandings standings;
+    /**
+     * Rooms an operator closed while this node ran (heard from the announcement): a send is refused without a query,
+     * also from a connection whose join raced with the close. A join reads the closed flag from the database.
+     */
+    private final Set<String> closedRooms = ConcurrentHashMap.newKeySet();
 
     protected RoomService() {} // for CDI proxies
 
@@ -154,6 +161,10 @@ public class RoomService {
             standings.create(room, owner, isPrivate && owner != null, clock.millis());
             st = standing(room, c);
         }
+        if (st.room().closed()) {
+            c.send(roomClosed(room, null));
+            return null;
+        }
         if (st.banned()) {
             c.send(new ServerMessage.Error(ErrorCode.FORBIDDEN, "you are banned from " + room, null));
             return null;
@@ -205,10 +216,40 @@ public class RoomService {
      * told why, with a presence {@code leave} when it was the user's last here.
      */
     public void removed(Connection c, String room, String reason, String by) {
+        removed(c, room, reason, by, null);
+    }
+
+    /** As {@link #removed(Connection, String, String, String)}, with the free text {@code message} they gave. */
+    public void removed(Connection c, String room, String reason, String by, String message) {
         JoinedRooms.forget(c, room);
         if (followers.unfollow(room, c)) {
-            c.send(new ServerMessage.Left(room, reason, by));
+            c.send(new ServerMessage.Left(room, reason, by, message));
             departed(c, room);
+        }
+    }
+
+    /** An operator closed {@code room} (this node heard it): sends to it are refused from now on. */
+    void closed(String room) {
+        closedRooms.add(room);
+    }
+
+    /** An operator reopened {@code room}. */
+    void reopened(String room) {
+        closedRooms.remove(room);
+    }
+
+    /** The refusal of a request in a room an operator closed. */
+    static ServerMessage.Error roomClosed(String room, String id) {
+        return new ServerMessage.Error(ErrorCode.ROOM_CLOSED, room + " is closed", id);
+    }
+
+    /** Whether the stored room is closed (asked only on a refusal's path); false when the database does not answer. */
+    private boolean closedInStore(String room) {
+        try {
+            Standing st = standings.standing(room, "-");
+            return st.exists() && st.room().closed();
+        } catch (RoomStandings.Unavailable e) {
+            return false;
         }
     }
 
@@ -257,8 +298,16 @@ public class RoomService {
         if (stream == null || !checkText(c, text, id)) {
             return;
         }
+        if (closedRooms.contains(stream)) {
+            if (closedInStore(stream)) {
+                c.send(roomClosed(room, id));
+                return;
+            }
+            closedRooms.remove(stream); // reopened while this node did not hear it
+        }
         if (!followers.follows(stream, c)) {
-            c.send(new ServerMessage.Error(ErrorCode.NOT_JOINED, "join " + room + " before sending to it", id));
+            c.send(!StreamNames.isInbox(stream) && closedInStore(stream) ? roomClosed(room, id)
+                    : new ServerMessage.Error(ErrorCode.NOT_JOINED, "join " + room + " before sending to it", id));
             return;
         }
         if (StreamNames.isInbox(stream)) {

@@ -89,6 +89,33 @@ public class ClusterNode {
         return id;
     }
 
+    /**
+     * The ids of the live nodes (their leases current), this one first; one node: itself. Read from {@code sb_node} at
+     * each call (an operator's request, not a hot path).
+     */
+    public java.util.List<String> liveNodes() {
+        if (!clustered) {
+            return java.util.List.of(id);
+        }
+        java.util.List<String> nodes = new java.util.ArrayList<>();
+        nodes.add(id);
+        try (java.sql.Connection c = database.connect();
+                java.sql.PreparedStatement ps = c.prepareStatement(
+                        "SELECT node FROM sb_node WHERE lease > now() - make_interval(secs => ?) ORDER BY started, node")) {
+            ps.setDouble(1, settings.clusterNodeTimeout().toMillis() / 1000.0);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!id.equals(rs.getString(1))) {
+                        nodes.add(rs.getString(1));
+                    }
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("could not read the cluster's nodes: " + e.getMessage(), e);
+        }
+        return nodes;
+    }
+
     public HistoryDatabase database() {
         return database;
     }

@@ -23,7 +23,7 @@ final class Doorbell {
     static final int MAX_PAYLOAD_BYTES = 7_800;
 
     /** One notice, decoded. */
-    sealed interface Notice permits Stored, Frame, Ping, Disconnect, Standing {
+    sealed interface Notice permits Stored, Frame, Ping, Disconnect, Standing, Request, Reply {
         String node();
     }
 
@@ -41,6 +41,12 @@ final class Doorbell {
 
     /** A change of a user's standing in a room, for every node to apply to that user's connections. */
     record Standing(String node, FanOut.RoomNotice notice) implements Notice {}
+
+    /** An operator's request for every node (the admin API). */
+    record Request(String node, FanOut.NodeRequest request) implements Notice {}
+
+    /** A part of {@code node}'s reply to a request of {@code origin}. */
+    record Reply(String node, String origin, FanOut.NodeReply reply) implements Notice {}
 
     private Doorbell() {}
 
@@ -99,9 +105,51 @@ final class Doorbell {
 
     /** A change of standing's notice (the reason, free text, last), or null when it would not fit in a notification. */
     static String roomNotice(String node, FanOut.RoomNotice n) {
-        String payload = "r\t" + node + '\t' + n.room() + '\t' + n.user() + '\t' + n.action() + '\t' + n.by() + '\n'
+        String payload = "r\t" + node + '\t' + n.room() + '\t' + (n.user() == null ? "" : n.user()) + '\t' + n.action() + '\t'
+                + n.by() + '\n'
                 + (n.reason() == null ? "" : n.reason());
         return payload.getBytes(StandardCharsets.UTF_8).length <= MAX_PAYLOAD_BYTES ? payload : null;
+    }
+
+    /** A request's notice (its body, free text, last), or null when it would not fit in a notification. */
+    static String request(String node, FanOut.NodeRequest r) {
+        String payload = "q\t" + node + '\t' + r.id() + '\t' + r.kind() + '\t' + (r.subject() == null ? "" : r.subject()) + '\n'
+                + (r.body() == null ? "" : r.body());
+        return payload.getBytes(StandardCharsets.UTF_8).length <= MAX_PAYLOAD_BYTES ? payload : null;
+    }
+
+    /**
+     * A reply's notices: its items, a line each, in as many notices as they need (the last one marked); an item that
+     * does not fit in a notice on its own is left out (the caller's items are far smaller).
+     */
+    static List<String> reply(String node, String origin, FanOut.NodeReply r) {
+        String header = "a\t" + node + '\t' + origin + '\t' + r.id() + '\t';
+        List<StringBuilder> parts = new ArrayList<>();
+        StringBuilder b = new StringBuilder();
+        int bytes = header.length() + 2;
+        for (String item : r.items()) {
+            int size = item.getBytes(StandardCharsets.UTF_8).length + 1;
+            if (header.length() + 2 + size > MAX_PAYLOAD_BYTES) {
+                continue;
+            }
+            if (bytes + size > MAX_PAYLOAD_BYTES) {
+                parts.add(b);
+                b = new StringBuilder();
+                bytes = header.length() + 2;
+            }
+            if (b.length() > 0) {
+                b.append('\n');
+            }
+            b.append(item);
+            bytes += size;
+        }
+        parts.add(b);
+        List<String> payloads = new ArrayList<>(parts.size());
+        for (int i = 0; i < parts.size(); i++) {
+            boolean last = r.last() && i == parts.size() - 1;
+            payloads.add(header + (last ? "1" : "0") + '\n' + parts.get(i));
+        }
+        return payloads;
     }
 
     /** The notice in a payload, or null for one this version does not know (a newer node's). */
@@ -131,7 +179,15 @@ final class Doorbell {
                 return new Disconnect(h[1], h[2], body);
             }
             case "r" -> {
-                return new Standing(h[1], new FanOut.RoomNotice(h[2], h[3], h[4], h[5], body.isEmpty() ? null : body));
+                return new Standing(h[1], new FanOut.RoomNotice(h[2], h[3].isEmpty() ? null : h[3], h[4], h[5],
+                        body.isEmpty() ? null : body));
+            }
+            case "q" -> {
+                return new Request(h[1], new FanOut.NodeRequest(h[2], h[1], h[3], h[4].isEmpty() ? null : h[4], body));
+            }
+            case "a" -> {
+                List<String> items = body.isEmpty() ? List.of() : List.of(body.split("\n"));
+                return new Reply(h[1], h[2], new FanOut.NodeReply(h[3], h[1], items, "1".equals(h[4])));
             }
             default -> {
                 return null;

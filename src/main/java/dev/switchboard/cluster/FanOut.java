@@ -55,11 +55,50 @@ public interface FanOut {
      * A moderator changed {@code user}'s standing in {@code room} ({@code action}: kick, ban, unban, mute, role): every
      * node applies it to that user's connections at once (a kick or ban removes them from the room).
      */
-    record RoomNotice(String room, String user, String action, String by, String reason) {}
+    record RoomNotice(String room, String user, String action, String by, String reason) {
+        /** A room-wide action ({@code user} null): an operator closed the room; everyone in it leaves. */
+        public static final String CLOSE = "close";
+        /** A room-wide action: an operator reopened a closed room. */
+        public static final String REOPEN = "reopen";
+    }
 
     /** Tells every node (this one included, on the calling thread) about a change of standing. */
     void announce(RoomNotice notice);
 
     /** What this node does with a change of standing, its own or another node's. */
     void onRoomNotice(Consumer<RoomNotice> handler);
+
+    /**
+     * An operator's request that every node handles (the admin API): {@code kind} says what (list a user's
+     * connections, show a notice), {@code subject} about whom, {@code body} any free text; {@code origin} is the node
+     * that asked and waits for the {@link NodeReply replies}, if the kind has any. {@code id}, {@code kind} and
+     * {@code subject} are names ({@code [A-Za-z0-9_.#@-]}); {@code body} may hold any text.
+     */
+    record NodeRequest(String id, String origin, String kind, String subject, String body) {}
+
+    /**
+     * One node's answer to a {@link NodeRequest}: {@code items} (each a JSON text without line breaks). A long answer
+     * may come in several parts; {@code last} marks the node's final one.
+     */
+    record NodeReply(String id, String node, java.util.List<String> items, boolean last) {}
+
+    /** Hands a request to every node (this one included, on the calling thread). */
+    default void request(NodeRequest request) {
+        throw new UnsupportedOperationException("this fan-out carries no node requests");
+    }
+
+    /** What this node does with a request, its own or another node's. */
+    default void onRequest(Consumer<NodeRequest> handler) {
+        throw new UnsupportedOperationException("this fan-out carries no node requests");
+    }
+
+    /** Sends a reply to the request's origin node (on this node: on the calling thread). */
+    default void reply(String origin, NodeReply reply) {
+        throw new UnsupportedOperationException("this fan-out carries no node requests");
+    }
+
+    /** What this node does with the replies to its requests. */
+    default void onReply(Consumer<NodeReply> handler) {
+        throw new UnsupportedOperationException("this fan-out carries no node requests");
+    }
 }

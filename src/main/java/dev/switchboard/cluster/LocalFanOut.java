@@ -19,6 +19,29 @@ public class LocalFanOut implements FanOut {
     private final Map<String, Receiver> prefixes = new ConcurrentHashMap<>();
     private volatile BiConsumer<String, String> disconnects = (user, reason) -> {};
     private volatile Consumer<RoomNotice> roomNotices = notice -> {};
+    private volatile Consumer<NodeRequest> requests = request -> {};
+    private volatile Consumer<NodeReply> replies = reply -> {};
+
+    @Override
+    public void request(NodeRequest request) {
+        requests.accept(request);
+    }
+
+    @Override
+    public void onRequest(Consumer<NodeRequest> handler) {
+        this.requests = handler;
+    }
+
+    /** One node: every origin is this node. */
+    @Override
+    public void reply(String origin, NodeReply reply) {
+        replies.accept(reply);
+    }
+
+    @Override
+    public void onReply(Consumer<NodeReply> handler) {
+        this.replies = handler;
+    }
 
     @Override
     public void announce(RoomNotice notice) {

@@ -40,6 +40,8 @@ public final class PostgresFanOut implements FanOut {
     private final BlockingQueue<String> outgoing = new ArrayBlockingQueue<>(SEND_QUEUE);
     private final DoorbellListener listener;
     private volatile BiConsumer<String, String> disconnects = (user, reason) -> {};
+    private volatile Consumer<NodeRequest> requests = request -> {};
+    private volatile Consumer<NodeReply> replies = reply -> {};
     private volatile boolean running = true;
 
     public PostgresFanOut(ClusterNode node, HistoryStore history) {
@@ -132,6 +134,46 @@ public final class PostgresFanOut implements FanOut {
         local.onRoomNotice(handler);
     }
 
+    /** Handled here at once, and sent to the other nodes now (requests are rare: an operator's). */
+    @Override
+    public void request(NodeRequest request) {
+        String payload = Doorbell.request(node.id(), request);
+        if (payload == null) {
+            throw new IllegalArgumentException("a node request is too long for a notice");
+        }
+        requests.accept(request);
+        try {
+            sendNow(payload);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the request did not go to the other nodes: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void onRequest(Consumer<NodeRequest> handler) {
+        this.requests = handler;
+    }
+
+    /** To this node at once; to another through the sender's queue (its parts in order, off the listener's thread). */
+    @Override
+    public void reply(String origin, NodeReply reply) {
+        if (origin.equals(node.id())) {
+            replies.accept(reply);
+            return;
+        }
+        for (String payload : Doorbell.reply(node.id(), origin, reply)) {
+            if (!outgoing.offer(payload)) {
+                LOG.warning("a reply to node " + origin + " did not go out (the notice queue is full)");
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void onReply(Consumer<NodeReply> handler) {
+        this.replies = handler;
+    }
+
     // ---- notices from the other nodes
 
     private void received(Doorbell.Notice notice) {
@@ -149,6 +191,12 @@ public final class PostgresFanOut implements FanOut {
             disconnects.accept(d.user(), d.reason());
         } else if (notice instanceof Doorbell.Standing s) {
             local.announce(s.notice());
+        } else if (notice instanceof Doorbell.Request r) {
+            requests.accept(r.request());
+        } else if (notice instanceof Doorbell.Reply r) {
+            if (r.origin().equals(node.id())) {
+                replies.accept(r.reply());
+            }
         } // another node's ping: nothing to do
     }
 

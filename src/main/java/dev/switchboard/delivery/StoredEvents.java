@@ -24,6 +24,8 @@ public final class StoredEvents {
     public static final String DELETE = "application/vnd.switchboard.delete+json";
     public static final String ATTACHMENT = "application/vnd.switchboard.attachment+json";
     public static final String INVITED = "application/vnd.switchboard.invited+json";
+    /** An operator's system notice to a room (admin API). */
+    public static final String NOTICE = "application/vnd.switchboard.notice+json";
 
     /** Where an attachment's bytes are served, relative to the application's base URL ({@code /switchboard/}). */
     public static final String FILE_URL = "api/files/";
@@ -67,6 +69,11 @@ public final class StoredEvents {
                 INVITED);
     }
 
+    /** An operator's system notice in a room, from {@code by}. */
+    public static HistoryStore.Draft notice(String by, String text, Instant ts) {
+        return new HistoryStore.Draft(by, null, JSON.createObjectBuilder().add("text", text).build().toString(), null, ts, NOTICE);
+    }
+
     /** Whether a room's row is something a person said (a message or an attachment): what unread counts count. */
     public static boolean isSaid(StoredMessage m) {
         return m.mime() == null || ATTACHMENT.equals(m.mime());
@@ -92,6 +99,7 @@ public final class StoredEvents {
             case DELETE -> new ServerMessage.Delete(room, m.seq(), b.getJsonNumber("of").longValue(), m.from(), m.ts(), m.clientId());
             case ATTACHMENT -> new ServerMessage.Attachment(room, m.seq(), m.from(), b.getString("name"), b.getString("mime"),
                     b.getJsonNumber("size").longValue(), FILE_URL + b.getString("file"), m.ts(), m.clientId());
+            case NOTICE -> new ServerMessage.Notice(room, m.seq(), b.getString("text"), m.from(), m.ts());
             default -> null;
         };
     }

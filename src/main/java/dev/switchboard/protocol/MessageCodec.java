@@ -130,6 +130,7 @@ public final class MessageCodec implements Decoder.Text<ClientMessage>, Encoder.
                 g.write("type", "left").write("room", m.room());
                 writeIfPresent(g, "reason", m.reason());
                 writeIfPresent(g, "by", m.by());
+                writeIfPresent(g, "message", m.message());
             } else if (message instanceof ServerMessage.Pong) {
                 g.write("type", "pong");
             } else if (message instanceof ServerMessage.Refreshed m) {
@@ -194,6 +195,15 @@ public final class MessageCodec implements Decoder.Text<ClientMessage>, Encoder.
                         .write("name", m.name()).write("mime", m.mime()).write("size", m.size()).write("url", m.url())
                         .write("ts", timestamp(m.ts()));
                 writeIfPresent(g, "id", m.id());
+            } else if (message instanceof ServerMessage.Notice m) {
+                g.write("type", "notice");
+                writeIfPresent(g, "room", m.room());
+                if (m.seq() != null) {
+                    g.write("seq", m.seq());
+                }
+                g.write("text", m.text());
+                writeIfPresent(g, "by", m.by());
+                g.write("ts", timestamp(m.ts()));
             } else if (message instanceof ServerMessage.Skipped m) {
                 g.write("type", "skipped").write("topic", m.topic()).write("count", m.count());
             } else {

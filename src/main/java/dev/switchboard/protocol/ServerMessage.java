@@ -48,10 +48,17 @@ public sealed interface ServerMessage {
         }
     }
 
-    /** {@code reason} ({@code kicked}, {@code banned}) and {@code by} are set when a moderator removed the user. */
-    record Left(String room, String reason, String by) implements ServerMessage {
+    /**
+     * {@code reason} ({@code kicked}, {@code banned}, {@code closed}) and {@code by} are set when a moderator removed the
+     * user or an operator closed the room; {@code message} is the free text they gave, if any.
+     */
+    record Left(String room, String reason, String by, String message) implements ServerMessage {
         public Left(String room) {
-            this(room, null, null);
+            this(room, null, null, null);
+        }
+
+        public Left(String room, String reason, String by) {
+            this(room, reason, by, null);
         }
     }
 
@@ -105,6 +112,12 @@ public sealed interface ServerMessage {
 
     /** One event on a concrete topic; {@code data} is any JSON value. */
     record Event(String topic, long seq, JsonValue data, Instant ts) implements ServerMessage {}
+
+    /**
+     * An operator's system notice: in a room ({@code room} and {@code seq} set: kept in its history) or to everyone
+     * connected (both null: live only).
+     */
+    record Notice(String room, Long seq, String text, String by, Instant ts) implements ServerMessage {}
 
     /** A slow subscriber lost {@code count} events of a lossy topic. */
     record Skipped(String topic, long count) implements ServerMessage {}

@@ -44,7 +44,7 @@ public class RoomStandings extends DatabaseUser {
 
     /** Where {@code user} stands in {@code room}, in one query; {@link Standing#exists()} is false for a new name. */
     public Standing standing(String room, String user) {
-        String sql = "SELECT r.owner, r.is_private, r.title, r.topic, m.role, m.read_seq, b.usr, u.until_ms FROM sb_room r"
+        String sql = "SELECT r.owner, r.is_private, r.title, r.topic, m.role, m.read_seq, b.usr, u.until_ms, r.closed_at FROM sb_room r"
                 + " LEFT JOIN sb_member m ON m.room = r.name AND m.usr = ?"
                 + " LEFT JOIN sb_ban b ON b.room = r.name AND b.usr = ?"
                 + " LEFT JOIN sb_mute u ON u.room = r.name AND u.usr = ?"
@@ -59,7 +59,8 @@ public class RoomStandings extends DatabaseUser {
                     return new Standing(null, null, false, 0, 0);
                 }
                 String owner = rs.getString(1);
-                Room r = new Room(room, owner, rs.getBoolean(2), rs.getString(3), rs.getString(4));
+                boolean closed = rs.getObject(9) != null;
+                Room r = new Room(room, owner, rs.getBoolean(2), rs.getString(3), rs.getString(4), closed);
                 RoomRole role = user.equals(owner) ? RoomRole.OWNER : RoomRole.of(rs.getString(5));
                 long read = rs.getLong(6);
                 return new Standing(r, role, rs.getString(7) != null, rs.getLong(8), read);
@@ -228,6 +229,42 @@ public class RoomStandings extends DatabaseUser {
         update("UPDATE sb_room SET title = COALESCE(?, title), topic = COALESCE(?, topic) WHERE name = ?", title, topic, room);
     }
 
+    /**
+     * Closes the room (an operator's decision, {@code reason} free text): joins are refused from now on. False when there
+     * is no such room or it is closed already. Members, roles and history stay, for a {@link #reopen}.
+     */
+    public boolean close(String room, String by, String reason, long now) {
+        try (Connection c = database.connect();
+                PreparedStatement ps = c.prepareStatement(
+                        "UPDATE sb_room SET closed_at = ?, closed_by = ?, closed_reason = ? WHERE name = ? AND closed_at IS NULL")) {
+            ps.setLong(1, now);
+            ps.setString(2, by);
+            ps.setString(3, reason);
+            ps.setString(4, room);
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw failed("close " + room, e);
+        }
+    }
+
+    /** Opens a closed room again; false when there is no such room or it is not closed. */
+    public boolean reopen(String room) {
+        return update("UPDATE sb_room SET closed_at = NULL, closed_by = NULL, closed_reason = NULL WHERE name = ? AND closed_at IS NOT NULL",
+                room) > 0;
+    }
+
+    /** Whether a room of this name exists (closed or not). */
+    public boolean exists(String room) {
+        try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sb_room WHERE name = ?")) {
+            ps.setString(1, room);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw failed("look up " + room, e);
+        }
+    }
+
     /** Moves {@code user}'s read marker forward to {@code seq}; false when it was there or further already. */
     public boolean markRead(String room, String user, long seq) {
         try (Connection c = database.connect();
@@ -263,7 +300,7 @@ public class RoomStandings extends DatabaseUser {
     public List<PublicRoom> publicRooms(int limit) {
         String sql = "SELECT r.name, r.title, r.topic, (SELECT COUNT(*) FROM sb_member m WHERE m.room = r.name),"
                 + " (SELECT MAX(sent_at) FROM sb_message s WHERE s.stream = r.name) AS last_at"
-                + " FROM sb_room r WHERE r.is_private = FALSE ORDER BY last_at DESC NULLS LAST, r.name FETCH FIRST ? ROWS ONLY";
+                + " FROM sb_room r WHERE r.is_private = FALSE AND r.closed_at IS NULL ORDER BY last_at DESC NULLS LAST, r.name FETCH FIRST ? ROWS ONLY";
         try (Connection c = database.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, limit);
             List<PublicRoom> rooms = new ArrayList<>();

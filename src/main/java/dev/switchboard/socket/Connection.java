@@ -25,6 +25,7 @@ public final class Connection {
     private final Set<Role> roles;
     private final Wire wire;
     private final SendQueue queue;
+    private final Instant opened = Instant.now();
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private volatile long lastSeenNanos = System.nanoTime();
     /** What the inbound guard keeps for this connection (security/InboundGuard), opaque here; see {@link #inbound()}. */
@@ -50,6 +51,11 @@ public final class Connection {
     /** The identity bound at the handshake; never taken from a message. */
     public String user() {
         return user;
+    }
+
+    /** When the connection opened (what the admin API lists as its "since"). */
+    public Instant opened() {
+        return opened;
     }
 
     /** When the token this connection was opened (or last refreshed) with expires, or null for a container login. */

@@ -53,6 +53,8 @@ public class ConnectionRegistry {
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byAddress = new ConcurrentHashMap<>();
     private static final String ADDRESS = "switchboard.address"; // HandshakeConfigurator.ADDRESS
+    /** The attribute with the path the connection was opened on ({@code /ws/chat}, {@code /ws/topics}), if known. */
+    public static final String PATH = "switchboard.path";
     /**
      * Resolved when this class initializes, not in {@link #shutdown()}: once Payara stops the application, its
      * class loader loads no class it has not loaded before (NoClassDefFoundError in {@code @PreDestroy}), and
@@ -107,6 +109,9 @@ public class ConnectionRegistry {
         session.setMaxTextMessageBufferSize(settings.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(settings.maxBinaryBytes());
         session.getUserProperties().put(KEY, c);
+        if (session.getRequestURI() != null && session.getRequestURI().getPath() != null) {
+            c.attributes().put(PATH, session.getRequestURI().getPath());
+        }
         add(c);
         if (session.getUserProperties().get(ADDRESS) instanceof String address) {
             c.attributes().put(ADDRESS, address);

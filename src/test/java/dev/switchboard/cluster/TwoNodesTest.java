@@ -312,6 +312,40 @@ class TwoNodesTest {
     }
 
     /** Readiness has no event to wait for: it is polled, every 20 ms until the deadline. */
+    /**
+     * The admin API's request/reply: a request reaches the other node with its free-text body whole, and a reply too
+     * long for one notice comes back to the asking node only, in parts, in order, the last one marked.
+     */
+    @Test
+    void aNodeRequestReachesTheOtherNodeAndALongReplyComesBackInParts() {
+        List<FanOut.NodeRequest> heardOnB = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> items = new ArrayList<>();
+        for (int i = 0; i < 300; i++) { // about 30 KB: several notices
+            items.add("{\"n\":" + i + ",\"pad\":\"" + "x".repeat(80) + "\"}");
+        }
+        b.fanOut.onRequest(r -> {
+            heardOnB.add(r);
+            b.fanOut.reply(r.origin(), new FanOut.NodeReply(r.id(), b.cluster.id(), items, true));
+        });
+        List<FanOut.NodeReply> onA = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<FanOut.NodeReply> onB = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<FanOut.NodeRequest> heardOnA = new java.util.concurrent.CopyOnWriteArrayList<>();
+        a.fanOut.onRequest(heardOnA::add);
+        a.fanOut.onReply(onA::add);
+        b.fanOut.onReply(onB::add);
+        assertEquals(java.util.Set.of(a.cluster.id(), b.cluster.id()), java.util.Set.copyOf(a.cluster.liveNodes()));
+        assertEquals(a.cluster.id(), a.cluster.liveNodes().get(0), "the asking node first");
+
+        a.fanOut.request(new FanOut.NodeRequest("q1", a.cluster.id(), "connections", "ana", "two\nlines"));
+        await(() -> onA.stream().anyMatch(FanOut.NodeReply::last), "B's last part");
+        assertEquals(1, heardOnA.size(), "A handled its own request once, at once");
+        assertEquals(List.of(new FanOut.NodeRequest("q1", a.cluster.id(), "connections", "ana", "two\nlines")), heardOnB);
+        assertTrue(onA.size() > 1, "in parts: " + onA.size());
+        assertEquals(items, onA.stream().flatMap(r -> r.items().stream()).toList());
+        assertTrue(onA.stream().allMatch(r -> r.id().equals("q1") && r.node().equals(b.cluster.id())));
+        assertEquals(List.of(), onB, "a reply goes to the node that asked only");
+    }
+
     private static void await(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {

@@ -170,6 +170,20 @@ class MessageCodecTest {
     }
 
     @Test
+    void operatorNoticesAndAClosedRoomEncode() {
+        Instant ts = Instant.parse("2026-12-03T02:00:00Z");
+        assertEquals("{\"type\":\"notice\",\"room\":\"design\",\"seq\":53,\"text\":\"read-only at 22:00\",\"by\":\"op\","
+                + "\"ts\":\"2026-12-03T02:00:00Z\"}",
+                MessageCodec.write(new ServerMessage.Notice("design", 53L, "read-only at 22:00", "op", ts)));
+        assertEquals("{\"type\":\"notice\",\"text\":\"restart at 22:00\",\"by\":\"op\",\"ts\":\"2026-12-03T02:00:00Z\"}",
+                MessageCodec.write(new ServerMessage.Notice(null, null, "restart at 22:00", "op", ts)));
+        assertEquals("{\"type\":\"left\",\"room\":\"design\",\"reason\":\"closed\",\"by\":\"op\",\"message\":\"spam wave\"}",
+                MessageCodec.write(new ServerMessage.Left("design", "closed", "op", "spam wave")));
+        assertEquals("{\"type\":\"error\",\"code\":\"room_closed\",\"message\":\"design is closed\"}",
+                MessageCodec.write(new ServerMessage.Error(ErrorCode.ROOM_CLOSED, "design is closed", null)));
+    }
+
+    @Test
     void textRoundTripsWhateverItHolds() {
         String text = "<img src=x onerror=alert(1)> \u4f60\u597d \ud83d\ude00 \n\t\\ \" \u0000";
         ClientMessage.Send in = (ClientMessage.Send) MessageCodec.read(

@@ -106,6 +106,29 @@ abstract class RoomStandingsContract {
     }
 
     @Test
+    void anOperatorClosesARoomAndReopensItAsItWas() {
+        standings.create("town", "ana", false, 1);
+        standings.addMember("town", "bo", RoomRole.MEMBER, 0, 2);
+        assertTrue(standings.exists("town"));
+        assertFalse(standings.exists("nowhere"));
+        assertFalse(standings.standing("town", "bo").room().closed());
+
+        assertTrue(standings.close("town", "ops", "spam wave", 3));
+        assertFalse(standings.close("town", "ops", null, 4), "closed already");
+        assertFalse(standings.close("nowhere", "ops", null, 4));
+        Standing bo = standings.standing("town", "bo");
+        assertTrue(bo.room().closed());
+        assertEquals(RoomRole.MEMBER, bo.role(), "members stay members");
+        assertTrue(standings.publicRooms(10).stream().noneMatch(r -> r.room().equals("town")), "not in the directory");
+
+        assertTrue(standings.reopen("town"));
+        assertFalse(standings.reopen("town"), "open already");
+        assertFalse(standings.reopen("nowhere"));
+        assertFalse(standings.standing("town", "bo").room().closed());
+        assertTrue(standings.publicRooms(10).stream().anyMatch(r -> r.room().equals("town")));
+    }
+
+    @Test
     void theDirectoryListsPublicRoomsOnly() {
         standings.create("quiet", "ana", false, 1);
         standings.create("secret", "ana", true, 2);

@@ -70,6 +70,8 @@ public final class TestServer implements AutoCloseable {
     public final dev.switchboard.chat.Memberships memberships;
     public final RoomStandings standings;
     public final Attachments attachments;
+    /** The one node's fan-out (the admin API's tests ask it, as operators do through the WAR). */
+    public final LocalFanOut fanOut;
     private final HistoryDatabase database;
     private final ExecutorService closer = Executors.newCachedThreadPool();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
@@ -82,7 +84,7 @@ public final class TestServer implements AutoCloseable {
         tokens = new TokenService(SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofHours(1), Clock.systemUTC(), null,
                 new AccessTokens(settings));
         this.history = history != null ? history : new InMemoryHistoryStore(new TopicRetention(settings));
-        LocalFanOut fanOut = new LocalFanOut();
+        fanOut = new LocalFanOut();
         followers = new StreamFollowers(fanOut, this.history, settings);
         presence = new LocalPresence();
         // rooms' standings and memberships in an in-memory H2 of this server's own, as the WAR keeps them in its database

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.it.Deployments;
 import dev.switchboard.it.SessionApi;
+import dev.switchboard.security.TokenService;
 import dev.switchboard.testing.WsClient;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -96,6 +98,58 @@ abstract class ClusterIT {
             out.add(m.getString("text"));
         }
         return out;
+    }
+
+    /** An account token (no guest claim) signed with the nodes' secret: good on every node. */
+    static String accountToken(String user) {
+        return new TokenService(Deployments.SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), Duration.ofHours(1),
+                java.time.Clock.systemUTC()).issue(user).value();
+    }
+
+    static HttpResponse<String> asOperator(ClusterNode node, String method, String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(node.http(path)).timeout(Duration.ofSeconds(15))
+                .header("Cookie", "sb_token=" + accountToken("it-operator"))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The admin API on one node lists and disconnects a user's connections on both, and closes a room on both. */
+    @Test
+    void theAdminApiOnOneNodeReachesTheConnectionsOnTheOther() throws Exception {
+        String ana = SessionApi.unique("ana");
+        String ben = SessionApi.unique("ben");
+        String room = SessionApi.unique("r");
+        String token = accountToken(ana);
+        try (WsClient anaOnA = chat(a, ana, token); WsClient anaOnB = chat(b, ana, token); WsClient benOnB = chat(b, ben, accountToken(ben))) {
+            anaOnB.join(room);
+            benOnB.join(room);
+            HttpResponse<String> listed = asOperator(a, "GET", "/api/admin/users/" + ana + "/connections", null);
+            assertEquals(200, listed.statusCode(), listed::body);
+            JsonObject body = SessionApi.json(listed.body());
+            // every live node answers (other classes' nodes on the same database too)
+            assertTrue(body.getJsonArray("nodes").size() >= 2, body::toString);
+            assertEquals(0, body.getJsonArray("missing").size(), body::toString);
+            JsonArray connections = body.getJsonArray("connections");
+            assertEquals(2, connections.size(), body::toString);
+            List<JsonObject> both = connections.getValuesAs(JsonObject.class);
+            assertNotEquals(both.get(0).getString("node"), both.get(1).getString("node"), "one on each node");
+            assertTrue(both.stream().allMatch(c -> body.getJsonArray("nodes").toString().contains("\"" + c.getString("node") + "\"")));
+            assertTrue(both.stream().anyMatch(c -> c.getJsonArray("rooms").toString().equals("[\"" + room + "\"]")), body::toString);
+
+            HttpResponse<String> closed = asOperator(a, "POST", "/api/admin/rooms/" + room + "/close", "{\"reason\":\"spam wave\"}");
+            assertEquals(200, closed.statusCode(), closed::body);
+            JsonObject left = benOnB.until("left"); // on the other node
+            assertEquals("closed", left.getString("reason"));
+            assertEquals("spam wave", left.getString("message"));
+
+            HttpResponse<String> done = asOperator(a, "POST", "/api/admin/users/" + ana + "/disconnect", "{\"reason\":\"spam\"}");
+            assertEquals(202, done.statusCode(), done::body);
+            for (WsClient c : List.of(anaOnA, anaOnB)) {
+                assertEquals(1008, c.awaitClose().getCloseCode().getCode());
+            }
+            benOnB.send("{\"type\":\"join\",\"room\":\"" + room + "\"}");
+            assertEquals("room_closed", benOnB.until("error").getString("code"));
+        }
     }
 
     @Test
