@@ -24,6 +24,16 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.util.List;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -34,6 +44,7 @@ import java.util.logging.Logger;
  * the state asked for (or closed, for a notice), 503 when the database or store did not answer; errors are
  * {@code {"error", "message"}}.
  */
+@Tag(name = "admin")
 @Path("admin")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -50,6 +61,15 @@ public class AdminResource {
     @Context
     HttpServletRequest request;
 
+    @Operation(operationId = "adminListConnections", summary = "A user's connections on every node: node, id, address,"
+            + " since, endpoint, rooms, topics; nodes that did not answer within 2 s are listed as missing")
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.IDENTITY_PROVIDER))
+    @APIResponse(responseCode = "401", description = "No identity (or a forged one)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "403", description = "Not an operator", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "200", description = "The connections, the nodes that answered and those missing", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "400", description = "Not a user name", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "503", description = "The nodes could not be asked; try again", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @GET
     @Path("users/{user}/connections")
     public Response connections(@PathParam("user") String user, @CookieParam(Credentials.COOKIE) String cookie) {
@@ -69,6 +89,17 @@ public class AdminResource {
     }
 
     /** Closes the user's connections on every node (1008 with the reason); {@code {"reason"}} is optional. */
+    @Operation(operationId = "adminDisconnectUser", summary = "Closes every connection of the user on every node"
+            + " (1008 with the reason); not a ban")
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.IDENTITY_PROVIDER))
+    @APIResponse(responseCode = "401", description = "No identity (or a forged one)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "403", description = "Not an operator", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = SchemaType.OBJECT, properties = @SchemaProperty(name = "reason", type = SchemaType.STRING,
+                    description = "Shown to the user with the close (at most 123 bytes)"))))
+    @APIResponse(responseCode = "202", description = "Asked of every node", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "400", description = "Not a user name, or a bad body", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @POST
     @Path("users/{user}/disconnect")
     public Response disconnect(@PathParam("user") String user, String body, @CookieParam(Credentials.COOKIE) String cookie) {
@@ -79,6 +110,20 @@ public class AdminResource {
     }
 
     /** Closes a room; {@code {"reason"}} is optional. */
+    @Operation(operationId = "adminCloseRoom", summary = "Closes a room: everyone in it leaves, joins and sends are"
+            + " refused with room_closed until it is reopened")
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.IDENTITY_PROVIDER))
+    @APIResponse(responseCode = "401", description = "No identity (or a forged one)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "403", description = "Not an operator", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = SchemaType.OBJECT, properties = @SchemaProperty(name = "reason", type = SchemaType.STRING,
+                    description = "Why, shown to the members"))))
+    @APIResponse(responseCode = "200", description = "Closed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "400", description = "Not a room name, or a bad body", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "404", description = "No such room", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "409", description = "Closed already", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "503", description = "The database does not answer; try again", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @POST
     @Path("rooms/{room}/close")
     public Response close(@PathParam("room") String room, String body, @CookieParam(Credentials.COOKIE) String cookie) {
@@ -86,6 +131,16 @@ public class AdminResource {
                 room + " is closed already"));
     }
 
+    @Operation(operationId = "adminReopenRoom", summary = "Reopens a closed room as it was (members, roles, history)")
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.IDENTITY_PROVIDER))
+    @APIResponse(responseCode = "401", description = "No identity (or a forged one)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "403", description = "Not an operator", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "200", description = "Open again", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "400", description = "Not a room name", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "404", description = "No such room", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "409", description = "Not closed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "503", description = "The database does not answer; try again", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @POST
     @Path("rooms/{room}/reopen")
     public Response reopen(@PathParam("room") String room, @CookieParam(Credentials.COOKIE) String cookie) {
@@ -93,6 +148,19 @@ public class AdminResource {
     }
 
     /** A notice kept in the room's history: {@code {"text"}}; answers its seq. */
+    @Operation(operationId = "adminNoticeToRoom", summary = "A system notice kept in the room's history")
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.IDENTITY_PROVIDER))
+    @APIResponse(responseCode = "401", description = "No identity (or a forged one)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "403", description = "Not an operator", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = SchemaType.OBJECT, properties = @SchemaProperty(name = "text", type = SchemaType.STRING,
+                    description = "The notice"))))
+    @APIResponse(responseCode = "200", description = "Stored: its room and seq", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "400", description = "No text, or not a room name", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "404", description = "No such room", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "409", description = "The room is closed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "503", description = "Not stored; send it again", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @POST
     @Path("rooms/{room}/notices")
     public Response noticeToRoom(@PathParam("room") String room, String body, @CookieParam(Credentials.COOKIE) String cookie) {
@@ -112,6 +180,16 @@ public class AdminResource {
     }
 
     /** A live notice to every connection on every node: {@code {"text"}}. */
+    @Operation(operationId = "adminNoticeToEveryone", summary = "A live notice to every connection on every node (not stored)")
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.IDENTITY_PROVIDER))
+    @APIResponse(responseCode = "401", description = "No identity (or a forged one)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @APIResponse(responseCode = "403", description = "Not an operator", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = SchemaType.OBJECT, properties = @SchemaProperty(name = "text", type = SchemaType.STRING,
+                    description = "The notice"))))
+    @APIResponse(responseCode = "202", description = "Sent to every node", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "400", description = "No text", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @POST
     @Path("notices")
     public Response noticeToEveryone(String body, @CookieParam(Credentials.COOKIE) String cookie) {

@@ -66,6 +66,7 @@ public class FileResource {
             description = "PNG, JPEG, GIF and WebP are served inline, every other type as a download (Content-Disposition),"
                     + " never sniffed (X-Content-Type-Options: nosniff) and sandboxed (Content-Security-Policy).")
     @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.IDENTITY_PROVIDER))
     @APIResponse(responseCode = "200", description = "The file, with the type it was sent with",
             headers = @Header(name = "Content-Disposition", schema = @Schema(type = SchemaType.STRING)),
             content = @Content(mediaType = "*/*", schema = @Schema(type = SchemaType.STRING, format = "binary")))

@@ -54,6 +54,7 @@ public class RoomsResource {
     @Operation(operationId = "listRooms", summary = "The room directory: public rooms, the most recently active first",
             description = "At most 200; a private room is never listed.")
     @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.IDENTITY_PROVIDER))
     @APIResponse(responseCode = "200", description = "The public rooms",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(type = SchemaType.ARRAY, implementation = PublicRoom.class)))

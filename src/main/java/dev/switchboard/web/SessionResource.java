@@ -139,6 +139,7 @@ public class SessionResource {
 
     @Operation(operationId = "whoAmI", summary = "Who the session (or the container login) is")
     @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.IDENTITY_PROVIDER))
     @APIResponse(responseCode = "200", description = "Signed in",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "WhoAmI")))
     @APIResponse(responseCode = "401", description = "No valid session", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))

@@ -77,6 +77,7 @@ public class TopicResource {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Publish")),
             @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM, schema = @Schema(type = SchemaType.STRING, format = "binary"))})
     @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.PUBLISHER_KEY))
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.IDENTITY_PROVIDER))
     @APIResponse(responseCode = "202", description = "Stored and published",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Published")))
     @APIResponse(responseCode = "400", description = "Invalid topic name (wildcards included), or a JSON body without data", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))

@@ -47,6 +47,7 @@ public class UserResource {
 
     @Operation(operationId = "findUser", summary = "Whether a direct message to this user would be taken (a known user)")
     @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.IDENTITY_PROVIDER))
     @APIResponse(responseCode = "200", description = "A known user",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "User")))
     @APIResponse(responseCode = "400", description = "The name does not match [A-Za-z0-9_.-]{1,64}", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))

@@ -16,7 +16,9 @@
                 @Tag(name = "directory", description = "Users and public rooms, for signed-in callers"),
                 @Tag(name = "files", description = "Attachments sent in chat rooms"),
                 @Tag(name = "topics", description = "Publishing to subscription topics over HTTP"),
-                @Tag(name = "operations", description = "Health, metrics and this document")},
+                @Tag(name = "operations", description = "Health, metrics and this document"),
+                @Tag(name = "admin", description = "Operators only (the operator role, or a name in switchboard.operators):"
+                        + " connections, disconnects, closing rooms, notices; on every node of a cluster")},
         components = @Components(
                 securitySchemes = {
                         @SecurityScheme(securitySchemeName = OpenApiDefinition.SESSION_COOKIE, type = SecuritySchemeType.APIKEY,
@@ -28,8 +30,9 @@
                                         + " with the role publisher)"),
                         @SecurityScheme(securitySchemeName = OpenApiDefinition.IDENTITY_PROVIDER, type = SecuritySchemeType.HTTP,
                                 scheme = "bearer", bearerFormat = "JWT",
-                                description = "An access token from the organisation's OpenID Connect provider, exchanged"
-                                        + " by POST /api/session for the session cookie")},
+                                description = "An access token from the organisation's OpenID Connect provider: exchanged"
+                                        + " by POST /api/session for the session cookie, or sent with any call; its roles"
+                                        + " (operator, publisher) count as the container's")},
                 schemas = {
                         @Schema(name = OpenApiDefinition.ERROR, type = SchemaType.OBJECT, requiredProperties = {"error", "message"},
                                 description = "Every refusal of the HTTP API",
@@ -51,12 +54,16 @@
                                         @SchemaProperty(name = "token", type = SchemaType.STRING,
                                                 description = "Also set as the cookie sb_token; pass it as ?token= on a"
                                                         + " WebSocket handshake"),
-                                        @SchemaProperty(name = "expires", type = SchemaType.STRING, format = "date-time")}),
+                                        @SchemaProperty(name = "expires", type = SchemaType.STRING, format = "date-time"),
+                                        @SchemaProperty(name = "roles", type = SchemaType.ARRAY, implementation = String.class,
+                                                description = "The server roles: operator, publisher, moderator")}),
                         @Schema(name = "WhoAmI", type = SchemaType.OBJECT, requiredProperties = "user",
                                 properties = {
                                         @SchemaProperty(name = "user", type = SchemaType.STRING, example = "alice"),
                                         @SchemaProperty(name = "expires", type = SchemaType.STRING, format = "date-time",
-                                                description = "Absent for a container login")}),
+                                                description = "Absent for a container login"),
+                                        @SchemaProperty(name = "roles", type = SchemaType.ARRAY, implementation = String.class,
+                                                description = "The server roles: operator, publisher, moderator")}),
                         @Schema(name = "User", type = SchemaType.OBJECT, requiredProperties = "user",
                                 properties = @SchemaProperty(name = "user", type = SchemaType.STRING, example = "bob")),
                         @Schema(name = "Published", type = SchemaType.OBJECT, requiredProperties = {"topic", "seq"},
