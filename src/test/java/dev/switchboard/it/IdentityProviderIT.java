@@ -147,4 +147,16 @@ class IdentityProviderIT {
             assertEquals("forbidden", refused.getString("code"), refused.toString());
         }
     }
+
+    @Test
+    void anOperatorTokenCallsTheAdminApiAndOthersAreRefused() throws Exception {
+        URI connections = Deployments.http("/api/admin/users/" + SessionApi.unique("nobody") + "/connections");
+        HttpResponse<String> ok = call(HttpRequest.newBuilder(connections)
+                .header("Authorization", "Bearer " + IDP.token(SessionApi.unique("ops"), "operator")).GET());
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals(0, SessionApi.json(ok.body()).getJsonArray("connections").size());
+        HttpResponse<String> noRole = call(HttpRequest.newBuilder(connections)
+                .header("Authorization", "Bearer " + IDP.token(SessionApi.unique("mod"), "moderator")).GET());
+        assertEquals(403, noRole.statusCode(), noRole.body());
+    }
 }
