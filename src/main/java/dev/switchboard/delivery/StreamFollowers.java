@@ -50,13 +50,12 @@ public class StreamFollowers {
         this(fanOut, history, maxHeldBytes, Metrics.create());
     }
 
-    /** @param metrics where the delivery latency is recorded and the streams and follows are counted */
+    /** @param metrics where the delivery latency is recorded */
     public StreamFollowers(FanOut fanOut, HistoryStore history, long maxHeldBytes, Metrics metrics) {
         this.fanOut = fanOut;
         this.history = history;
         this.maxHeldBytes = maxHeldBytes;
         this.metrics = metrics;
-        metrics.watchStreams(this::streamCount, this::followCount);
     }
 
     /**

@@ -69,7 +69,6 @@ public class ConnectionRegistry {
         this.settings = settings;
         this.metrics = metrics;
         this.sweeps = new ConnectionSweeps(settings, byId.values(), Clock.systemUTC(), metrics::tick);
-        metrics.watchConnections(this::size, this::users, this::queuedBytes);
     }
 
     /** Outside a container (in-process tests): closes run on the given executor; no heartbeat or token expiry. */

@@ -93,6 +93,7 @@ public final class TestServer implements AutoCloseable {
         DirectMessages directs = new DirectMessages(this.history, fanOut, users, rooms);
         memberships = new dev.switchboard.chat.Memberships(database);
         connections = new ConnectionRegistry(settings, metrics, closer, scheduler);
+        dev.switchboard.web.MetricsGauges.bind(metrics, connections, followers);
         Moderation moderation = new Moderation(this.history, fanOut, standings, rooms, users, memberships, connections);
         moderation.listen();
         ChatService chat = new ChatService(rooms, directs, users, memberships, settings, standings, moderation,
