@@ -119,7 +119,7 @@ public class RoomAttachments {
                 if (id != null) {
                     header.add("id", id);
                 }
-                fanOut.publish(stream, m.seq(), OutboundFrame.binary(BinaryFrames.encode(header.build(), bytes)), null);
+                fanOut.publish(stream, m.seq(), OutboundFrame.binary(BinaryFrames.encode(header.build(), bytes)).appendedAt(m.ts()), null);
             }
 
             @Override

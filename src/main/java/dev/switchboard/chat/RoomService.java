@@ -16,7 +16,6 @@ import dev.switchboard.rooms.RoomRole;
 import dev.switchboard.rooms.RoomStandings;
 import dev.switchboard.rooms.Standing;
 import dev.switchboard.socket.Connection;
-import dev.switchboard.socket.Metrics;
 import dev.switchboard.socket.OutboundFrame;
 import jakarta.enterprise.context.ApplicationScoped;
 import dev.switchboard.security.Role;
@@ -80,7 +79,6 @@ public class RoomService {
         if (admission.admit(c)) {
             return true;
         }
-        Metrics.overloaded();
         c.send(new ServerMessage.Error(ErrorCode.OVERLOADED, "the server is busy: send it again in a moment", id));
         return false;
     }
@@ -93,7 +91,6 @@ public class RoomService {
     /** A message of {@code c} could not be stored: {@code overloaded} when the store was only behind, else logged. */
     static void notStored(Connection c, String what, String id, Exception e) {
         if (e instanceof HistoryStore.Busy) {
-            Metrics.overloaded();
             c.send(new ServerMessage.Error(ErrorCode.OVERLOADED, "the server is busy: send it again in a moment", id));
             return;
         }

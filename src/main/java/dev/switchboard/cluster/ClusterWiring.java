@@ -4,6 +4,7 @@ import dev.switchboard.chat.LocalPresence;
 import dev.switchboard.chat.Presence;
 import dev.switchboard.delivery.CommitAnnouncer;
 import dev.switchboard.delivery.HistoryStore;
+import dev.switchboard.metrics.Metrics;
 import dev.switchboard.security.GuestNames;
 import dev.switchboard.socket.ConnectionRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,8 +30,8 @@ public class ClusterWiring {
 
     @Produces
     @ApplicationScoped
-    FanOut fanOut(ClusterNode node, HistoryStore history, ConnectionRegistry connections, GuestNames guests) {
-        FanOut fanOut = node.clustered() ? new PostgresFanOut(node, history).start() : new LocalFanOut();
+    FanOut fanOut(ClusterNode node, HistoryStore history, ConnectionRegistry connections, GuestNames guests, Metrics metrics) {
+        FanOut fanOut = node.clustered() ? new PostgresFanOut(node, history, metrics).start() : new LocalFanOut();
         fanOut.onDisconnect((user, reason) -> {
             guests.forget(user); // a sign-out elsewhere: this node's cached claim is stale
             List.copyOf(connections.ofUser(user)).forEach(c -> c.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, reason)));

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.postgresql.PGConnection;
@@ -43,6 +44,7 @@ final class DoorbellListener implements Runnable {
     private final Consumer<Doorbell.Notice> onNotice;
     private final Runnable onConnected;
     private final long heartbeatMillis;
+    private final LongConsumer lagNanos;
 
     private volatile boolean running = true;
     private volatile boolean connected;
@@ -54,9 +56,18 @@ final class DoorbellListener implements Runnable {
     private volatile long lastPongNumber;
     /** The first ping of the current session: until it is back, the node is not ready. */
     private volatile long sessionFirstPing = Long.MAX_VALUE;
+    /** {@link System#nanoTime()} when the newest ping was sent; only the listener's thread touches it. */
+    private long lastPingSentNanos;
 
     DoorbellListener(String node, Opener opener, Sender sender, Duration heartbeat, Consumer<Doorbell.Notice> onNotice,
             Runnable onConnected) {
+        this(node, opener, sender, heartbeat, onNotice, onConnected, nanos -> {});
+    }
+
+    /** @param lagNanos told each ping's round trip: sent through the pool, handled here behind every notice before it */
+    DoorbellListener(String node, Opener opener, Sender sender, Duration heartbeat, Consumer<Doorbell.Notice> onNotice,
+            Runnable onConnected, LongConsumer lagNanos) {
+        this.lagNanos = lagNanos;
         this.node = node;
         this.opener = opener;
         this.sender = sender;
@@ -120,6 +131,7 @@ final class DoorbellListener implements Runnable {
             st.execute("SELECT 1");
         }
         long n = pingNumber.incrementAndGet();
+        lastPingSentNanos = System.nanoTime();
         if (outstandingSince == 0) {
             outstandingSince = System.currentTimeMillis();
         }
@@ -142,6 +154,7 @@ final class DoorbellListener implements Runnable {
             if (p.node().equals(node)) {
                 lastPongNumber = p.number();
                 if (p.number() == pingNumber.get()) {
+                    lagNanos.accept(System.nanoTime() - lastPingSentNanos); // the newest ping: its send time is known
                     outstandingSince = 0; // every ping sent so far is back
                 }
                 problem = null;

@@ -5,6 +5,7 @@ import dev.switchboard.delivery.Replay;
 import dev.switchboard.delivery.StoredMessage;
 import dev.switchboard.delivery.StreamFrames;
 import dev.switchboard.delivery.CommitAnnouncer.StreamChange;
+import dev.switchboard.metrics.Metrics;
 import dev.switchboard.socket.OutboundFrame;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -45,10 +46,15 @@ public final class PostgresFanOut implements FanOut {
     private volatile boolean running = true;
 
     public PostgresFanOut(ClusterNode node, HistoryStore history) {
+        this(node, history, Metrics.create());
+    }
+
+    /** @param metrics where the backplane's lag (each self-ping's round trip) is recorded */
+    public PostgresFanOut(ClusterNode node, HistoryStore history, Metrics metrics) {
         this.node = node;
         this.history = history;
         this.listener = new DoorbellListener(node.id(), this::openListenerConnection, this::sendNow,
-                node.settings().clusterHeartbeat(), this::received, this::resync);
+                node.settings().clusterHeartbeat(), this::received, this::resync, metrics.backplaneLag());
     }
 
     /** What the history's writer calls inside each transaction on a node of the cluster: the node's doorbell. */

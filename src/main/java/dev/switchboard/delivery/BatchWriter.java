@@ -3,7 +3,7 @@ package dev.switchboard.delivery;
 import dev.switchboard.delivery.HistoryTables.Head;
 import dev.switchboard.delivery.HistoryTables.Trim;
 import dev.switchboard.delivery.QueuedChange.Append;
-import dev.switchboard.socket.Metrics;
+import dev.switchboard.metrics.Metrics;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.temporal.ChronoUnit;
@@ -31,11 +31,13 @@ final class BatchWriter {
     private final TailCache cache;
     private final Retention retention;
     private final CommitAnnouncer announcer;
+    private final Metrics metrics;
     private final AtomicLong commits = new AtomicLong();
     /** Kept between batches (auto-commit off); dropped after a failure. */
     private Connection connection;
 
-    BatchWriter(HistoryDatabase database, TailCache cache, Retention retention, CommitAnnouncer announcer) {
+    BatchWriter(HistoryDatabase database, TailCache cache, Retention retention, CommitAnnouncer announcer, Metrics metrics) {
+        this.metrics = metrics;
         this.database = database;
         this.cache = cache;
         this.retention = retention;
@@ -62,6 +64,7 @@ final class BatchWriter {
             byStream.computeIfAbsent(change.stream(), k -> new ArrayList<>()).add(change);
         }
         Map<String, TailCache.Committed> committed = new HashMap<>();
+        long started = System.nanoTime();
         try {
             Connection c = connection();
             try {
@@ -80,7 +83,7 @@ final class BatchWriter {
                 announcer.announce(c, changes(heads, committed));
                 c.commit();
                 commits.incrementAndGet();
-                Metrics.stored(rows.size());
+                metrics.committed(rows.size(), System.nanoTime() - started);
             } catch (SQLException | RuntimeException e) {
                 try {
                     c.rollback();

@@ -1,6 +1,7 @@
 package dev.switchboard.delivery;
 
 import dev.switchboard.config.Settings;
+import dev.switchboard.metrics.Metrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -36,6 +37,7 @@ public class SqlHistoryStore implements HistoryStore {
     private Settings settings;
     private Retention retention;
     private CommitAnnouncer announcer;
+    private Metrics metrics;
     private HistoryDatabase database;
     private TailCache cache;
     private BatchWriter writer;
@@ -48,10 +50,11 @@ public class SqlHistoryStore implements HistoryStore {
      * stream kept as the application's {@link Retention} says (rooms and topics alike: {@code topics.TopicRetention}).
      */
     @Inject
-    public SqlHistoryStore(Settings settings, Retention retention, CommitAnnouncer announcer) {
+    public SqlHistoryStore(Settings settings, Retention retention, CommitAnnouncer announcer, Metrics metrics) {
         this.settings = settings;
         this.retention = retention;
         this.announcer = announcer;
+        this.metrics = metrics;
     }
 
     /** Outside a container: the given database, executor and retention; {@link #close} closes the database too. */
@@ -61,7 +64,14 @@ public class SqlHistoryStore implements HistoryStore {
 
     /** Outside a container, as a node of a cluster: each commit is announced through {@code announcer}. */
     public SqlHistoryStore(HistoryDatabase database, Executor executor, Retention retention, CommitAnnouncer announcer) {
+        this(database, executor, retention, announcer, Metrics.create());
+    }
+
+    /** As above, recording each commit's batch size and time in {@code metrics}. */
+    public SqlHistoryStore(HistoryDatabase database, Executor executor, Retention retention, CommitAnnouncer announcer,
+            Metrics metrics) {
         this.announcer = announcer;
+        this.metrics = metrics;
         start(database, executor, retention);
     }
 
@@ -93,7 +103,7 @@ public class SqlHistoryStore implements HistoryStore {
         }
         this.database = database;
         this.cache = new TailCache(database, salt);
-        this.writer = new BatchWriter(database, cache, retention, announcer);
+        this.writer = new BatchWriter(database, cache, retention, announcer, metrics);
         this.queue = new GroupCommitQueue(executor, writer);
     }
 

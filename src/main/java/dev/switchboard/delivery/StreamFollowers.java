@@ -2,6 +2,7 @@ package dev.switchboard.delivery;
 
 import dev.switchboard.cluster.FanOut;
 import dev.switchboard.config.Settings;
+import dev.switchboard.metrics.Metrics;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.socket.Connection;
 import dev.switchboard.socket.OutboundFrame;
@@ -30,19 +31,31 @@ public class StreamFollowers {
     private FanOut fanOut;
     private HistoryStore history;
     private long maxHeldBytes;
+    private Metrics metrics;
 
     protected StreamFollowers() {} // for CDI proxies
 
     @Inject
+    public StreamFollowers(FanOut fanOut, HistoryStore history, Settings settings, Metrics metrics) {
+        this(fanOut, history, settings.sendQueueBytes(), metrics);
+    }
+
+    /** Outside a container, with meters of its own. */
     public StreamFollowers(FanOut fanOut, HistoryStore history, Settings settings) {
-        this(fanOut, history, settings.sendQueueBytes());
+        this(fanOut, history, settings, Metrics.create());
     }
 
     /** @param maxHeldBytes what one joiner may hold while its replay goes out (the send queue's bound) */
     public StreamFollowers(FanOut fanOut, HistoryStore history, long maxHeldBytes) {
+        this(fanOut, history, maxHeldBytes, Metrics.create());
+    }
+
+    /** @param metrics where the delivery latency is recorded */
+    public StreamFollowers(FanOut fanOut, HistoryStore history, long maxHeldBytes, Metrics metrics) {
         this.fanOut = fanOut;
         this.history = history;
         this.maxHeldBytes = maxHeldBytes;
+        this.metrics = metrics;
     }
 
     /**
@@ -206,6 +219,9 @@ public class StreamFollowers {
                 if (skipUser == null || !skipUser.equals(f.connection().user())) {
                     f.deliver(seq, frame);
                 }
+            }
+            if (frame.appendedMillis() > 0) { // a stored message: once per message and node, not per follower
+                metrics.delivered(frame.appendedMillis());
             }
         }
     }

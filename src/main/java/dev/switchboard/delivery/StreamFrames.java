@@ -18,6 +18,10 @@ public final class StreamFrames {
     private StreamFrames() {}
 
     public static OutboundFrame of(StoredMessage m) {
+        return frame(m).appendedAt(m.ts());
+    }
+
+    private static OutboundFrame frame(StoredMessage m) {
         String stream = m.stream();
         if (StreamNames.isTopic(stream)) {
             String topic = StreamNames.topicOf(stream);

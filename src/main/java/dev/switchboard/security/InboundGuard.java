@@ -5,7 +5,6 @@ import dev.switchboard.protocol.ErrorCode;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.socket.CloseCodes;
 import dev.switchboard.socket.Connection;
-import dev.switchboard.socket.Metrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -56,7 +55,7 @@ public class InboundGuard {
             if (a != null) {
                 a.parts = null;
             }
-            Metrics.received();
+            c.traffic().received();
             refuse(c, CloseCodes.TOO_BIG, "text message over " + limit + " bytes (still arriving)");
             return null;
         }
@@ -82,7 +81,7 @@ public class InboundGuard {
     /** True when the text frame may be handled; otherwise this has answered or closed the connection. */
     public boolean admitText(Connection c, String text) {
         c.seen();
-        Metrics.received();
+        c.traffic().received();
         int limit = settings.maxFrameBytes();
         if (text.length() > limit || utf8Length(text) > limit) {
             refuse(c, CloseCodes.TOO_BIG, "text message over " + limit + " bytes");
@@ -94,7 +93,7 @@ public class InboundGuard {
     /** True when the binary message may be handled; otherwise this has answered or closed the connection. */
     public boolean admitBinary(Connection c, int bytes) {
         c.seen();
-        Metrics.received();
+        c.traffic().received();
         int limit = settings.maxBinaryBytes();
         if (bytes > limit) {
             refuse(c, CloseCodes.TOO_BIG, "binary message over " + limit + " bytes");
@@ -108,7 +107,6 @@ public class InboundGuard {
         if (verdict == RateLimiter.Verdict.ALLOW) {
             return true;
         }
-        Metrics.rateLimited();
         if (verdict == RateLimiter.Verdict.FLOODING) {
             LOG.fine(() -> "closing " + c + ": more than " + RateLimiter.STRIKES + " rate_limited within 10 s");
             c.closeWhenSent(CloseCodes.FLOODING); // after the rate_limited errors already queued

@@ -1,5 +1,6 @@
 package dev.switchboard.socket;
 
+import dev.switchboard.metrics.Traffic;
 import dev.switchboard.protocol.ServerMessage;
 import dev.switchboard.security.Role;
 import jakarta.websocket.CloseReason;
@@ -26,16 +27,22 @@ public final class Connection {
     private final Wire wire;
     private final SendQueue queue;
     private final Instant opened = Instant.now();
+    private final Traffic traffic;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private volatile long lastSeenNanos = System.nanoTime();
     /** What the inbound guard keeps for this connection (security/InboundGuard), opaque here; see {@link #inbound()}. */
     private Object inbound;
 
     public Connection(String id, String user, Instant expires, Wire wire, long maxQueuedBytes) {
-        this(id, user, expires, Set.of(), wire, maxQueuedBytes);
+        this(id, user, expires, Set.of(), wire, maxQueuedBytes, Traffic.NOT_COUNTED);
     }
 
-    public Connection(String id, String user, Instant expires, Set<Role> roles, Wire wire, long maxQueuedBytes) {
+    /**
+     * @param roles the server roles bound at the handshake
+     * @param traffic the counters of its endpoint (frames in and out, refusals)
+     */
+    public Connection(String id, String user, Instant expires, Set<Role> roles, Wire wire, long maxQueuedBytes, Traffic traffic) {
+        this.traffic = traffic;
         this.id = id;
         this.user = user;
         this.expires = expires;
@@ -86,7 +93,15 @@ public final class Connection {
     }
 
     public void send(ServerMessage message) {
+        if (message instanceof ServerMessage.Error e) {
+            traffic.refused(e.code());
+        }
         queue.send(OutboundFrame.of(message));
+    }
+
+    /** The counters of its endpoint: frames in and out, refusals. */
+    public Traffic traffic() {
+        return traffic;
     }
 
     /** Queues a frame; returns false when the connection is closed or was just closed as a slow consumer (4008). */

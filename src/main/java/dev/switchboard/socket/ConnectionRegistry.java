@@ -2,6 +2,8 @@ package dev.switchboard.socket;
 
 import dev.switchboard.config.Settings;
 import dev.switchboard.security.Role;
+import dev.switchboard.metrics.Metrics;
+import dev.switchboard.metrics.Traffic;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -44,6 +46,7 @@ public class ConnectionRegistry {
     private ManagedScheduledExecutorService managedScheduler;
 
     private Settings settings;
+    private Metrics metrics;
     private Executor executor;
     private ScheduledExecutorService scheduler;
     private ConnectionSweeps sweeps;
@@ -65,20 +68,27 @@ public class ConnectionRegistry {
     protected ConnectionRegistry() {} // for CDI proxies
 
     @Inject
-    public ConnectionRegistry(Settings settings) {
+    public ConnectionRegistry(Settings settings, Metrics metrics) {
         this.settings = settings;
-        this.sweeps = new ConnectionSweeps(settings, byId.values(), Clock.systemUTC());
+        this.metrics = metrics;
+        this.sweeps = new ConnectionSweeps(settings, byId.values(), Clock.systemUTC(), metrics::tick);
     }
 
     /** Outside a container (in-process tests): closes run on the given executor; no heartbeat or token expiry. */
     public ConnectionRegistry(Settings settings, Executor executor) {
-        this(settings);
+        this(settings, Metrics.create());
         this.executor = executor;
     }
 
     /** Outside a container (in-process tests): closes on {@code executor}, heartbeat and expiry on {@code scheduler}. */
     public ConnectionRegistry(Settings settings, Executor executor, ScheduledExecutorService scheduler) {
-        this(settings, executor);
+        this(settings, Metrics.create(), executor, scheduler);
+    }
+
+    /** As {@link #ConnectionRegistry(Settings, Executor, ScheduledExecutorService)}, counting into {@code metrics}. */
+    public ConnectionRegistry(Settings settings, Metrics metrics, Executor executor, ScheduledExecutorService scheduler) {
+        this(settings, metrics);
+        this.executor = executor;
         this.scheduler = scheduler;
     }
 
@@ -102,8 +112,9 @@ public class ConnectionRegistry {
     /** Binds a new session to a connection for the given user, with its server roles, and registers it. */
     public Connection open(Session session, String user, Instant expires, Set<Role> roles) {
         Executor closer = executor != null ? executor : managedExecutor;
+        Traffic traffic = metrics.traffic(endpointOf(session));
         Connection c = new Connection(session.getId(), user, expires, roles,
-                new SessionWire(session, closer), settings.sendQueueBytes());
+                new SessionWire(session, closer, traffic), settings.sendQueueBytes(), traffic);
         // the container's own limits, matching ours (the application checks them too: InboundGuard)
         session.setMaxIdleTimeout(settings.idleTimeout().toMillis());
         session.setMaxTextMessageBufferSize(settings.maxFrameBytes());
@@ -119,6 +130,12 @@ public class ConnectionRegistry {
         }
         sweeps.watch(c, scheduler != null ? scheduler : managedScheduler);
         return c;
+    }
+
+    /** The endpoint a session is on, by the last segment of its path ({@code /ws/chat}: {@code chat}), for the metrics. */
+    static String endpointOf(Session session) {
+        String path = session.getRequestURI() == null ? null : session.getRequestURI().getPath();
+        return path == null || path.isEmpty() ? "unknown" : path.substring(path.lastIndexOf('/') + 1);
     }
 
     /** The connection of a session, or null before {@link #open} or after {@link #closed}. */
@@ -164,7 +181,7 @@ public class ConnectionRegistry {
     public Connection closed(Session session, CloseReason reason) {
         Connection c = closed(session);
         if (c != null && reason != null) {
-            Metrics.closed(reason.getCloseCode().getCode());
+            metrics.closed(reason.getCloseCode().getCode());
         }
         return c;
     }
@@ -210,6 +227,15 @@ public class ConnectionRegistry {
 
     public Collection<Connection> all() {
         return byId.values();
+    }
+
+    /** Bytes waiting in every connection's send queue (a sum over the connections: for scrapes, not per frame). */
+    public long queuedBytes() {
+        long queued = 0;
+        for (Connection c : byId.values()) {
+            queued += c.queuedBytes();
+        }
+        return queued;
     }
 
     /**

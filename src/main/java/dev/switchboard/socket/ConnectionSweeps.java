@@ -34,6 +34,7 @@ final class ConnectionSweeps {
     private final Settings settings;
     private final Collection<Connection> connections;
     private final Clock clock;
+    private final Runnable everySecond;
     private final List<Future<?>> periodic = new CopyOnWriteArrayList<>();
     private volatile boolean started;
     /** Where the sweeps and expiry closes run; set when they start. */
@@ -46,9 +47,15 @@ final class ConnectionSweeps {
      * @param clock the wall clock token expiries are measured against
      */
     ConnectionSweeps(Settings settings, Collection<Connection> connections, Clock clock) {
+        this(settings, connections, clock, () -> {});
+    }
+
+    /** @param everySecond what else runs once a second on the sweeps' scheduler (the metrics' rates) */
+    ConnectionSweeps(Settings settings, Collection<Connection> connections, Clock clock, Runnable everySecond) {
         this.settings = settings;
         this.connections = connections;
         this.clock = clock;
+        this.everySecond = everySecond;
     }
 
     /** A connection opened: starts the sweeps on {@code s} with the first one, and schedules its token expiry if due. */
@@ -90,7 +97,7 @@ final class ConnectionSweeps {
         started = true;
         long every = Math.max(1, settings.heartbeatSeconds());
         periodic.add(s.scheduleAtFixedRate(() -> heartbeat(System.nanoTime()), every, every, TimeUnit.SECONDS));
-        periodic.add(s.scheduleAtFixedRate(Metrics::tick, 1, 1, TimeUnit.SECONDS));
+        periodic.add(s.scheduleAtFixedRate(everySecond, 1, 1, TimeUnit.SECONDS));
         periodic.add(s.scheduleAtFixedRate(() -> closeStalled(System.nanoTime()), 1, 1, TimeUnit.SECONDS));
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.socket;
 
+import dev.switchboard.metrics.Traffic;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
@@ -22,9 +23,11 @@ final class SessionWire implements Wire {
     private final Session session;
     private final RemoteEndpoint.Async remote;
     private final Executor closer;
+    private final Traffic traffic;
 
-    SessionWire(Session session, Executor closer) {
+    SessionWire(Session session, Executor closer, Traffic traffic) {
         this.session = session;
+        this.traffic = traffic;
         this.remote = session.getAsyncRemote();
         this.closer = closer;
     }
@@ -34,7 +37,7 @@ final class SessionWire implements Wire {
         try {
             remote.sendText(text, result -> {
                 if (result.isOK()) {
-                    Metrics.sent();
+                    traffic.sent();
                 }
                 done.accept(result.isOK() ? null : result.getException());
             });
@@ -48,7 +51,7 @@ final class SessionWire implements Wire {
         try {
             remote.sendBinary(data, result -> {
                 if (result.isOK()) {
-                    Metrics.sent();
+                    traffic.sent();
                 }
                 done.accept(result.isOK() ? null : result.getException());
             });

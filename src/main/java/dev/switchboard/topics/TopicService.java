@@ -102,7 +102,7 @@ public class TopicService {
     public CompletionStage<Long> publish(String topic, JsonValue data) {
         requireTopic(topic);
         HistoryStore.Draft draft = new HistoryStore.Draft(PUBLISHER, null, data.toString(), null, clock.instant());
-        return append(topic, draft, m -> OutboundFrame.of(new ServerMessage.Event(topic, m.seq(), data, m.ts())));
+        return append(topic, draft, m -> OutboundFrame.of(new ServerMessage.Event(topic, m.seq(), data, m.ts())).appendedAt(m.ts()));
     }
 
     /**

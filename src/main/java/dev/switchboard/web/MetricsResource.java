@@ -1,19 +1,17 @@
 package dev.switchboard.web;
 
 import dev.switchboard.config.Settings;
-import dev.switchboard.delivery.StreamFollowers;
-import dev.switchboard.socket.Connection;
-import dev.switchboard.socket.ConnectionRegistry;
-import dev.switchboard.socket.Metrics;
+import dev.switchboard.metrics.Metrics;
+import dev.switchboard.metrics.MetricsFormat;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.InetAddress;
@@ -25,21 +23,17 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * {@code GET /api/metrics}: what an operator watches (connections, streams, follows, messages in/out per
- * second, queued bytes, refusals, closes by code), as JSON. Loopback callers only, unless
- * {@code switchboard.metrics.remote=true}, and then only callers in the container role {@code operator}.
+ * {@code GET /api/metrics}: what an operator watches ({@link Metrics}), as Prometheus text (the default), OpenMetrics or
+ * JSON, by {@code Accept} ({@link MetricsFormat}). Loopback callers only, unless {@code switchboard.metrics.remote=true},
+ * and then only callers in the container role {@code operator}.
  */
 @Tag(name = "operations")
 @Path("metrics")
 @RequestScoped
-@Produces(MediaType.APPLICATION_JSON)
 public class MetricsResource {
 
     @Inject
-    ConnectionRegistry connections;
-
-    @Inject
-    StreamFollowers followers;
+    Metrics metrics;
 
     @Inject
     Settings settings;
@@ -54,32 +48,20 @@ public class MetricsResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Metrics")))
     @APIResponse(responseCode = "403", description = "Not a loopback caller, nor an operator where remote callers are allowed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @GET
-    public Response metrics() {
+    @Produces({"text/plain", "application/openmetrics-text", MediaType.APPLICATION_JSON})
+    public Response metrics(@HeaderParam(HttpHeaders.ACCEPT) String accept) {
         if (!allowed(request, settings)) {
-            return Response.status(403).entity("{\"error\":\"forbidden\",\"message\":\"operators only\"}").build();
+            return Response.status(403).type(MediaType.APPLICATION_JSON)
+                    .entity("{\"error\":\"forbidden\",\"message\":\"operators only\"}").build();
         }
-        long queued = 0;
-        for (Connection c : connections.all()) {
-            queued += c.queuedBytes();
+        MetricsFormat format = MetricsFormat.negotiate(accept).orElse(null);
+        if (format == null) {
+            return Response.status(406).type(MediaType.APPLICATION_JSON)
+                    .entity("{\"error\":\"not_acceptable\",\"message\":\"text/plain, application/openmetrics-text or application/json\"}")
+                    .build();
         }
-        JsonObjectBuilder closes = Json.createObjectBuilder();
-        Metrics.closesByCode().forEach((code, n) -> closes.add(String.valueOf(code), n));
-        return Response.ok(Json.createObjectBuilder()
-                .add("connections", connections.size())
-                .add("users", connections.users())
-                .add("streams", followers.streamCount())
-                .add("follows", followers.followCount())
-                .add("messagesIn", Metrics.messagesIn())
-                .add("messagesOut", Metrics.messagesOut())
-                .add("inPerSecond", Metrics.inPerSecond())
-                .add("outPerSecond", Metrics.outPerSecond())
-                .add("queuedBytes", queued)
-                .add("rateLimited", Metrics.rateLimitedTotal())
-                .add("overloaded", Metrics.overloadedTotal())
-                .add("stored", Metrics.storedMessages())
-                .add("storeTransactions", Metrics.storeTransactions())
-                .add("closes", closes)
-                .build().toString()).build();
+        String body = format == MetricsFormat.JSON ? metrics.json().toString() : metrics.scrape(format.contentType());
+        return Response.ok(body).type(format.contentType()).build();
     }
 
     static boolean allowed(HttpServletRequest request, Settings settings) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.switchboard.config.Settings;
+import dev.switchboard.metrics.Metrics;
+import dev.switchboard.metrics.MetricsFormat;
 import dev.switchboard.delivery.HistoryDatabase;
 import dev.switchboard.delivery.HistoryStore;
 import dev.switchboard.delivery.Retention;
@@ -57,15 +59,16 @@ class TwoNodesTest {
         final StreamFollowers followers;
         final SharedPresence presence;
         final NodeLeases leases;
+        final Metrics metrics = Metrics.create();
 
         Node(String url) {
             database = HistoryDatabase.pooled(url, TestPostgres.user(), TestPostgres.password());
             Settings settings = Settings.of(Map.of(Settings.CLUSTER_HEARTBEAT, "PT0.3S", Settings.CLUSTER_NODE_TIMEOUT, "2"));
             cluster = ClusterNode.on(database, settings);
             String id = cluster.id();
-            store = new SqlHistoryStore(database, executor, Retention.fixed(1000), (c, changes) -> Doorbell.ring(c, id, changes));
-            fanOut = new PostgresFanOut(cluster, store).start();
-            followers = new StreamFollowers(fanOut, store, 1 << 20);
+            store = new SqlHistoryStore(database, executor, Retention.fixed(1000), (c, changes) -> Doorbell.ring(c, id, changes), metrics);
+            fanOut = new PostgresFanOut(cluster, store, metrics).start();
+            followers = new StreamFollowers(fanOut, store, 1 << 20, metrics);
             presence = new SharedPresence(cluster, fanOut);
             leases = new NodeLeases(cluster, presence);
             leases.start();
@@ -202,6 +205,32 @@ class TwoNodesTest {
         assertEquals(seqs(1, 61), onA.awaitMessages(61));
         assertEquals("m1", onB.texts.get(0));
         assertEquals("last", onB.texts.get(60));
+    }
+
+    @Test
+    void eachNodeMeasuresItsBackplaneAndTheDeliveryOfTheOthersMessages() throws Exception {
+        Recorder onB = b.follow("metered");
+        a.send("metered", "measured").get(10, TimeUnit.SECONDS);
+        assertEquals(seqs(1, 1), onB.awaitMessages(1));
+        // B handed A's message to its follower: one latency sample there; A stored it: one batch of one there
+        await(() -> number(b, "deliveries") == 1, "B's delivery latency recorded");
+        assertEquals(1, number(a, "stored"));
+        assertEquals(0, number(b, "stored"));
+        // the self-pings come back every heartbeat (0.3 s here); each round trip is one sample
+        await(() -> backplaneSamples(a) >= 1 && backplaneSamples(b) >= 1, "a backplane round trip on each node");
+    }
+
+    private static long number(Node n, String key) {
+        return n.metrics.json().getJsonNumber(key).longValue();
+    }
+
+    private static double backplaneSamples(Node n) {
+        for (String line : n.metrics.scrape(MetricsFormat.PROMETHEUS.contentType()).split("\n")) {
+            if (line.startsWith("switchboard_cluster_backplane_lag_seconds_count ")) {
+                return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            }
+        }
+        return 0;
     }
 
     @Test

@@ -77,7 +77,7 @@ class AbuseIT {
     /** How many connections the server has closed with this code (GET /api/metrics, loopback only). */
     static long closes(int code) throws Exception {
         HttpResponse<String> r = SessionApi.HTTP.send(HttpRequest.newBuilder(Deployments.http("/api/metrics"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Accept", "application/json").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
         return SessionApi.json(r.body()).getJsonObject("closes").getJsonNumber(String.valueOf(code)) == null ? 0
                 : SessionApi.json(r.body()).getJsonObject("closes").getJsonNumber(String.valueOf(code)).longValue();

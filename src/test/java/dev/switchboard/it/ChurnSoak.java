@@ -75,7 +75,7 @@ class ChurnSoak {
 
     private static int openConnections() throws Exception {
         HttpResponse<String> r = SessionApi.HTTP.send(HttpRequest.newBuilder(Deployments.http("/api/metrics"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Accept", "application/json").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         return SessionApi.json(r.body()).getInt("connections");
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.testing.PrometheusParser;
 import dev.switchboard.testing.WsClient;
 import dev.switchboard.web.HealthChecks;
 import jakarta.json.JsonObject;
@@ -45,6 +46,11 @@ class OperationsIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    private static HttpResponse<String> get(URI uri, String accept) throws Exception {
+        return SessionApi.HTTP.send(HttpRequest.newBuilder(uri).header("Accept", accept).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void healthAndMetricsAnswer() throws Exception {
         HttpResponse<String> health = get(Deployments.http("/api/health"));
@@ -57,17 +63,73 @@ class OperationsIT {
             c.join("metered-room");
             c.send("{\"type\":\"send\",\"room\":\"metered-room\",\"text\":\"counted\"}");
             c.until("ack"); // an ack means committed
-            HttpResponse<String> r = get(Deployments.http("/api/metrics"));
+            HttpResponse<String> r = get(Deployments.http("/api/metrics"), "application/json");
             assertEquals(200, r.statusCode());
+            assertEquals("application/json", r.headers().firstValue("Content-Type").orElse("").split(";")[0]);
             JsonObject m = SessionApi.json(r.body());
-            assertTrue(m.getInt("connections") >= 1);
-            assertTrue(m.getInt("follows") >= 1);
+            assertTrue(m.getInt("connections") >= 1, r.body());
+            assertTrue(m.getInt("follows") >= 1, r.body());
             assertTrue(m.getJsonNumber("messagesIn").longValue() >= 1);
             assertTrue(m.getJsonNumber("messagesOut").longValue() >= 2);
             assertTrue(m.containsKey("inPerSecond") && m.containsKey("outPerSecond") && m.containsKey("closes"));
             assertTrue(m.getJsonNumber("stored").longValue() >= 1, "stored");
             assertTrue(m.getJsonNumber("storeTransactions").longValue() >= 1, "storeTransactions");
         }
+    }
+
+    /**
+     * The WAR's own Micrometer answers on both servers: Prometheus text by default, OpenMetrics and JSON by {@code Accept},
+     * each with its content type, and both text forms read by the Prometheus project's parsers.
+     */
+    @Test
+    void metricsAnswerInPrometheusTextOpenMetricsAndJson() throws Exception {
+        try (WsClient c = WsClient.connect(URI.create(Deployments.ws("/ws/chat") + "?token=" + SessionApi.token(SessionApi.unique("scraped"))))) {
+            c.expect("welcome");
+            String room = SessionApi.unique("scraped-room");
+            c.join(room);
+            c.send("{\"type\":\"send\",\"room\":\"" + room + "\",\"text\":\"measured\",\"id\":\"s-1\"}");
+            c.until("ack");
+            c.until("message"); // its own message came back: delivered, so its latency is recorded
+
+            HttpResponse<String> text = get(Deployments.http("/api/metrics"));
+            assertEquals(200, text.statusCode(), text.body());
+            assertEquals("text/plain; charset=utf-8; version=0.0.4", normalized(text));
+            var prometheus = PrometheusParser.prometheus(text.body());
+            assertTrue(prometheus.value("switchboard_connections").orElseThrow() >= 1, text.body());
+            assertTrue(prometheus.value("switchboard_messages_received_total", "endpoint", "chat").orElseThrow() >= 2, text.body());
+            assertTrue(prometheus.value("switchboard_messages_sent_total", "endpoint", "chat").orElseThrow() >= 3, text.body());
+            assertTrue(prometheus.value("switchboard_delivery_latency_seconds_count").orElseThrow() >= 1, text.body());
+            assertTrue(prometheus.value("switchboard_store_batch_size_sum").orElseThrow() >= 1, text.body());
+            assertTrue(prometheus.value("switchboard_store_commit_seconds_count").orElseThrow() >= 1, text.body());
+            assertEquals("histogram", prometheus.family("switchboard_delivery_latency_seconds").type());
+
+            // what a Prometheus server asks for
+            HttpResponse<String> open = get(Deployments.http("/api/metrics"), "application/openmetrics-text;version=1.0.0,"
+                    + "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+            assertEquals(200, open.statusCode(), open.body());
+            assertEquals("application/openmetrics-text; charset=utf-8; version=1.0.0", normalized(open));
+            var openMetrics = PrometheusParser.openMetrics(open.body());
+            assertEquals("counter", openMetrics.family("switchboard_messages_received").type());
+            assertTrue(openMetrics.value("switchboard_connections").orElseThrow() >= 1, open.body());
+
+            HttpResponse<String> json = get(Deployments.http("/api/metrics"), "application/json");
+            assertEquals(200, json.statusCode());
+            JsonObject m = SessionApi.json(json.body());
+            assertTrue(m.getJsonNumber("deliveries").longValue() >= 1, json.body());
+            assertTrue(m.getJsonObject("refusals").containsKey("rate_limited"), json.body());
+
+            assertEquals(406, get(Deployments.http("/api/metrics"), "text/html").statusCode());
+        }
+    }
+
+    /**
+     * A content type as the server wrote it, its parameters sorted (their order means nothing, and Jersey writes
+     * {@code charset} before {@code version} where RESTEasy keeps ours).
+     */
+    private static String normalized(HttpResponse<String> r) {
+        String[] parts = r.headers().firstValue("Content-Type").orElse("").toLowerCase(java.util.Locale.ROOT).split(";");
+        java.util.List<String> params = java.util.Arrays.stream(parts).skip(1).map(p -> p.replace(" ", "")).sorted().toList();
+        return parts[0].trim() + (params.isEmpty() ? "" : "; " + String.join("; ", params));
     }
 
     /**

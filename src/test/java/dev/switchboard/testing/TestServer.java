@@ -12,6 +12,7 @@ import dev.switchboard.delivery.HistoryStore;
 import dev.switchboard.delivery.InMemoryHistoryStore;
 import dev.switchboard.delivery.StreamFollowers;
 import dev.switchboard.security.AccessTokens;
+import dev.switchboard.metrics.Metrics;
 import dev.switchboard.security.Identities;
 import dev.switchboard.security.TokenRefresh;
 import dev.switchboard.security.InboundGuard;
@@ -60,6 +61,8 @@ public final class TestServer implements AutoCloseable {
     public static final String SECRET = "test-secret-of-at-least-32-bytes!";
 
     public final Settings settings;
+    /** This server's meters, as GET /api/metrics reads them in the container. */
+    public final Metrics metrics = Metrics.create();
     public final TokenService tokens;
     public final HistoryStore history;
     public final StreamFollowers followers;
@@ -85,7 +88,7 @@ public final class TestServer implements AutoCloseable {
                 new AccessTokens(settings));
         this.history = history != null ? history : new InMemoryHistoryStore(new TopicRetention(settings));
         fanOut = new LocalFanOut();
-        followers = new StreamFollowers(fanOut, this.history, settings);
+        followers = new StreamFollowers(fanOut, this.history, settings.sendQueueBytes(), metrics);
         presence = new LocalPresence();
         // rooms' standings and memberships in an in-memory H2 of this server's own, as the WAR keeps them in its database
         database = HistoryDatabase.h2("jdbc:h2:mem:rooms-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "", "");
@@ -95,7 +98,8 @@ public final class TestServer implements AutoCloseable {
         UserDirectory users = new UserDirectory(this.history, (HistoryDatabase) null);
         DirectMessages directs = new DirectMessages(this.history, fanOut, users, rooms);
         memberships = new dev.switchboard.chat.Memberships(database);
-        connections = new ConnectionRegistry(settings, closer, scheduler);
+        connections = new ConnectionRegistry(settings, metrics, closer, scheduler);
+        dev.switchboard.web.MetricsGauges.bind(metrics, connections, followers);
         TokenRefresh refresh = new TokenRefresh(tokens, connections);
         Moderation moderation = new Moderation(this.history, fanOut, standings, rooms, users, memberships, connections);
         moderation.listen();
