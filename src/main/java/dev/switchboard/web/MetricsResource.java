@@ -17,6 +17,9 @@ import jakarta.ws.rs.core.Response;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirementsSet;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -42,10 +45,18 @@ public class MetricsResource {
     HttpServletRequest request;
 
     @Operation(operationId = "metrics", summary = "What an operator watches: connections, traffic, refusals, closes",
-            description = "Loopback callers only, unless switchboard.metrics.remote=true, and then callers in the container"
-                    + " role operator.")
-    @APIResponse(responseCode = "200", description = "The counters",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Metrics")))
+            description = "Prometheus text by default, OpenMetrics or JSON by Accept. Loopback callers only, unless"
+                    + " switchboard.metrics.remote=true, and then callers with the operator role (the container's, or an"
+                    + " identity provider's token).")
+    @SecurityRequirementsSet
+    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.IDENTITY_PROVIDER))
+    @APIResponse(responseCode = "200", description = "The meters", content = {
+            @Content(mediaType = "text/plain", schema = @Schema(type = SchemaType.STRING,
+                    description = "Prometheus text format 0.0.4")),
+            @Content(mediaType = "application/openmetrics-text", schema = @Schema(type = SchemaType.STRING,
+                    description = "OpenMetrics 1.0")),
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Metrics"))})
+    @APIResponse(responseCode = "406", description = "An Accept that takes none of the three forms", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @APIResponse(responseCode = "403", description = "Not a loopback caller, nor an operator where remote callers are allowed", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @GET
     @Produces({"text/plain", "application/openmetrics-text", MediaType.APPLICATION_JSON})

@@ -39,7 +39,7 @@
                                 properties = {
                                         @SchemaProperty(name = "error", type = SchemaType.STRING,
                                                 enumeration = {"bad_request", "unauthorized", "forbidden", "not_found",
-                                                        "conflict", "too_large", "unavailable"},
+                                                        "conflict", "too_large", "unavailable", "not_acceptable"},
                                                 description = "What kind of refusal; a client switches on this"),
                                         @SchemaProperty(name = "message", type = SchemaType.STRING,
                                                 description = "For people, not for parsing")}),
