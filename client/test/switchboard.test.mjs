@@ -306,3 +306,18 @@ test("close() while the token is being fetched opens nothing", async () => {
   assert.equal(ScriptedSocket.opened.length, 0);
   assert.equal(sb.status, "closed");
 });
+
+test("an automatic refresh whose accessToken function fails emits token-error with code no_token", async () => {
+  let asked = 0;
+  const sb = new Switchboard({ url: URL_, accessToken: async () => { if (++asked > 1) throw new Error("IdP down"); return jwt("alice", 120); } });
+  const tokenErrors = [];
+  sb.on("token-error", (e) => tokenErrors.push(e.code));
+  sb.connect();
+  await settle();
+  lastSocket().deliver({ type: "welcome", user: "alice", heartbeat: 25 });
+  clock.tick(60_000);
+  await settle();
+  assert.deepEqual(tokenErrors, ["no_token"]);
+  assert.equal(lastSocket().framesOf("refresh").length, 0);
+  assert.equal(sb.status, "open", "the connection carries on until the server closes it");
+});

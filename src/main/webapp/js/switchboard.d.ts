@@ -298,7 +298,7 @@ export declare class Switchboard {
   send(room: string, text: string): string;
   direct(to: string, text: string): string;
   /** A file or blob (at most 1 MiB with its header) to a room; resolves to its client id. */
-  sendFile(room: string, file: Blob & { name?: string }): Promise<string>;
+  sendFile(room: string, file: Blob & { readonly name: string }): Promise<string>;
   typing(room: string): void;
 
   invite(room: string, user: string): Promise<AckFrame>;

@@ -21,9 +21,9 @@
 // trimmed messages) it emits "gap" for that stream and shows everything that follows, whatever its seq;
 // reconnects with exponential backoff and jitter, stops and emits "signed-out" on close 1008 (token
 // expired: sign in again; with an `accessToken` function it asks for a fresh token and reconnects instead, and
-// refreshes the token on the live connection before it expires), pings for liveness, gives each send a client id and resends unacknowledged
-// ones after a reconnect (the server stores a resend only once) or after a backoff when the server answers
-// "overloaded", and reports `status`:
+// refreshes the token on the live connection before it expires), pings for liveness, gives each send a client
+// id and resends unacknowledged ones after a reconnect (the server stores a resend only once) or after a backoff
+// when the server answers "overloaded", and reports `status`:
 // idle | connecting | open | reconnecting | closed | signed-out.
 
 /** @typedef {import("./switchboard.js").ServerFrame} ServerFrame */
@@ -335,7 +335,14 @@ export class Switchboard {
    */
   async refreshOnce(given) {
     const source = this.accessToken;
-    const token = given ?? (typeof source === "function" ? await source() : undefined);
+    let token = given;
+    if (token === undefined && typeof source === "function") {
+      try {
+        token = await source();
+      } catch (err) {
+        throw refusal("no_token", `no access token: ${err instanceof Error ? err.message : err}`);
+      }
+    }
     if (typeof token !== "string" || !token) throw refusal("no_token", "no access token to refresh with");
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) throw refusal("offline", "not connected");
