@@ -321,3 +321,57 @@ test("an automatic refresh whose accessToken function fails emits token-error wi
   assert.equal(lastSocket().framesOf("refresh").length, 0);
   assert.equal(sb.status, "open", "the connection carries on until the server closes it");
 });
+
+test("a refusal without id (as the server sends it) rejects the refresh on the wire; a join refusal meanwhile does not", async () => {
+  const sb = new Switchboard({ url: URL_, accessToken: jwt("alice", 300) });
+  sb.connect();
+  const ws = lastSocket();
+  ws.deliver({ type: "welcome", user: "alice", heartbeat: 25 });
+  sb.join("secret");
+  const accepted = sb.refreshToken(jwt("alice", 900));
+  await settle();
+  ws.deliver({ type: "error", code: "forbidden", message: "secret is private: ask its owner for an invitation" });
+  ws.deliver({ type: "error", code: "not_joined", message: "not in room secret" });
+  ws.deliver({ type: "refreshed", expires: new Date(NOW + 900_000).toISOString() });
+  assert.equal((await accepted).type, "refreshed");
+  const refused = sb.refreshToken(jwt("mallory", 900));
+  await settle();
+  ws.deliver({ type: "error", code: "forbidden", message: "the token names another user" });
+  await assert.rejects(refused, (e) => e.code === "forbidden" && /another user/.test(e.message));
+  const containerLogin = sb.refreshToken("t");
+  await settle();
+  ws.deliver({ type: "error", code: "bad_request", message: "this connection is a container login's: it does not expire" });
+  await assert.rejects(containerLogin, (e) => e.code === "bad_request");
+  assert.equal(sb.status, "open");
+});
+
+test("an operator's close 1008 whose reason mentions expiry still signs out: only 'token expired' is renewed", async () => {
+  const sb = new Switchboard({ url: URL_, accessToken: () => "t" });
+  sb.connect();
+  await settle();
+  lastSocket().serverClose(1008, "your trial expired");
+  clock.tick(60_000);
+  await settle();
+  assert.equal(sb.status, "signed-out");
+  assert.equal(ScriptedSocket.opened.length, 1);
+});
+
+test("a room notice is a stream item: shown once, and the resume starts after it", () => {
+  const sb = new Switchboard({ url: URL_ });
+  const notices = [];
+  sb.on("notice", (n) => notices.push(n.text));
+  sb.connect();
+  const ws = lastSocket();
+  ws.deliver({ type: "welcome", user: "alice", heartbeat: 25 });
+  sb.join("lobby");
+  ws.deliver({ type: "joined", room: "lobby", seq: 60, epoch: "e1", members: ["alice"], recovered: true });
+  const notice = { type: "notice", room: "lobby", seq: 61, text: "maintenance at 22:00", by: "ops", ts: "2026-12-03T20:00:00.000Z" };
+  ws.deliver(notice);
+  ws.deliver(notice); // a replay overlapping the live frame
+  ws.deliver({ type: "notice", text: "to everyone", by: "ops", ts: "2026-12-03T20:00:01.000Z" });
+  assert.deepEqual(notices, ["maintenance at 22:00", "to everyone"]);
+  ws.serverClose(1006, "");
+  clock.tick(1000);
+  lastSocket().deliver({ type: "welcome", user: "alice", heartbeat: 25 });
+  assert.deepEqual(lastSocket().framesOf("join"), [{ type: "join", room: "lobby", since: 61, epoch: "e1" }]);
+});

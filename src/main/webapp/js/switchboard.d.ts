@@ -21,7 +21,8 @@ export type ErrorCode =
   | "rate_limited"
   | "too_large"
   | "overloaded"
-  | "conflict";
+  | "conflict"
+  | "room_closed";
 
 /** A user's role in a room with owners. */
 export type RoomRole = "owner" | "moderator" | "member";
@@ -65,7 +66,10 @@ export interface EditFrame { type: "edit"; room: string; seq: number; text: stri
 export interface DeleteFrame { type: "delete"; room: string; seq: number; id?: string }
 /** The user's read marker; no ack. */
 export interface ReadFrame { type: "read"; room: string; seq: number }
-/** A fresh access token for the live connection: answered by `refreshed`, or `error` `forbidden` (the id echoed). */
+/**
+ * A fresh token for the live connection (an identity provider's, or a session token of the same user): answered by
+ * `refreshed`, or an `error` (`forbidden`: not valid or another user's; `bad_request`: a container login does not expire).
+ */
 export interface RefreshFrame { type: "refresh"; token: string; id?: string }
 /** Topics: `since` and `last` apply to exact topics only; a pattern (`ticker.*`, `logs.>`) is live only. */
 export interface SubscribeFrame { type: "subscribe"; topic: string; since?: number; epoch?: string; last?: number }
@@ -99,7 +103,7 @@ export interface WelcomeFrame {
   rooms?: string[];
   /** `/ws/chat`: invitations waiting for an answer. */
   invites?: Invitation[];
-  /** When the connection's credential expires, where the server says so. */
+  /** When the connection's token expires (a `refresh` moves it); absent for a container login. */
   expires?: Instant;
 }
 
@@ -122,8 +126,8 @@ export interface JoinedFrame {
   /** The room's owner and moderators. */
   roles?: Record<string, "owner" | "moderator">;
 }
-/** `reason` and `by` when a moderator removed the user. */
-export interface LeftFrame { type: "left"; room: string; reason?: "kicked" | "banned"; by?: string }
+/** `reason` and `by` when a moderator removed the user or an operator closed the room (`message`: their reason). */
+export interface LeftFrame { type: "left"; room: string; reason?: "kicked" | "banned" | "closed"; by?: string; message?: string }
 export interface MessageFrame { type: "message"; room: string; seq: number; from: string; text: string; ts: Instant; id?: string }
 /** A direct message as seen in one party's inbox. */
 export interface DirectMessageFrame {
@@ -165,6 +169,8 @@ export interface UnsubscribedFrame { type: "unsubscribed"; topic: string }
 export interface EventFrame { type: "event"; topic: string; seq: number; data: JsonValue; ts: Instant }
 /** A slow subscriber lost `count` events of a lossy topic. */
 export interface SkippedFrame { type: "skipped"; topic: string; count: number }
+/** An operator's notice: in a room (`room` and `seq`: kept in its history), or to everyone connected (neither: live only). */
+export interface NoticeFrame { type: "notice"; room?: string; seq?: number; text: string; by: string; ts: Instant }
 /** The answer to `refresh`: the connection now lives until `expires`. */
 export interface RefreshedFrame { type: "refreshed"; expires: Instant }
 
@@ -172,7 +178,7 @@ export type ServerFrame =
   | WelcomeFrame | JoinedFrame | LeftFrame | MessageFrame | DirectMessageFrame | AckFrame
   | PresenceFrame | TypingEventFrame | PongFrame | ErrorFrame
   | InvitedFrame | ModerationFrame | EditEventFrame | DeleteEventFrame | ReadEventFrame | AttachmentFrame
-  | SubscribedFrame | UnsubscribedFrame | EventFrame | SkippedFrame | RefreshedFrame;
+  | SubscribedFrame | UnsubscribedFrame | EventFrame | SkippedFrame | RefreshedFrame | NoticeFrame;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Binary frames: a 2-byte big-endian header length, a UTF-8 JSON header, the bytes

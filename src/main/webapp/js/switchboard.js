@@ -227,6 +227,9 @@ export class Switchboard {
       case "invited":
         if (!this.fresh(m.type === "direct" || m.type === "invited" ? "@me" : m.type === "event" ? m.topic : m.room, m.seq)) return;
         break;
+      case "notice": // an operator's: in a room a stream item (seq), to everyone live only (no room, no seq)
+        if (m.room && m.seq !== undefined && !this.fresh(m.room, m.seq)) return;
+        break;
       case "attachment": // one kept in the room's history (replay, another node): the same event as a live one, without bytes
         if (!this.fresh(m.room, m.seq)) return;
         this.emit("attachment", { header: m, bytes: null });
@@ -253,7 +256,7 @@ export class Switchboard {
     }
     this.emit(m.type, m);
     if (m.type === "ack" || (m.type === "error" && m.code !== "overloaded")) this.settle(m);
-    if (m.type === "error" && m.id && this.refreshing && m.id === this.refreshing.id) {
+    if (m.type === "error" && this.refreshing && (m.id ? m.id === this.refreshing.id : refusesRefresh(m))) {
       this.settleRefresh(refusal(m.code, m.message, m.id));
     }
     if (m.type === "error" && !m.id) this.refusedJoin(m);
@@ -361,10 +364,8 @@ export class Switchboard {
    */
   /** @param {ErrorFrame} m */
   refusedJoin(m) {
-    if (m.code !== "forbidden" || typeof m.message !== "string") return;
-    const match = /^you are banned from (\S+)$/.exec(m.message) || /^(\S+) is private\b/.exec(m.message);
-    if (!match || !this.rooms.has(match[1])) return;
-    const room = match[1];
+    const room = refusedRoom(m);
+    if (!room || !this.rooms.has(room)) return;
     this.rooms.delete(room);
     this.positions.delete(room);
     this.creating.delete(room);
@@ -441,7 +442,7 @@ export class Switchboard {
     if (this.stopped) return this.setStatus("closed");
     // token expired with an accessToken function: reconnect with a fresh one (connect asks it) and resume as after any
     // disconnect; otherwise (no identity, signed out elsewhere, rate limit, a cookie session expired) only a sign-in helps
-    const renewable = typeof this.accessToken === "function" && /expired/i.test(e.reason || "");
+    const renewable = typeof this.accessToken === "function" && e.reason === "token expired";
     if (e.code === 1008 && !renewable) {
       this.setStatus("signed-out");
       return this.emit("signed-out", e.reason);
@@ -775,6 +776,26 @@ export class Switchboard {
  */
 function refusal(code, message, id) {
   return Object.assign(new Error(message || code), { code, id });
+}
+
+/**
+ * The room a join refusal names (an error without id: "you are banned from <room>", "<room> is private…"), or null.
+ * @param {ErrorFrame} m
+ */
+function refusedRoom(m) {
+  if (m.code !== "forbidden" || typeof m.message !== "string") return null;
+  const match = /^you are banned from (\S+)$/.exec(m.message) || /^(\S+) is private\b/.exec(m.message);
+  return match ? match[1] : null;
+}
+
+/**
+ * Whether an error without id answers the refresh on the wire: the server's refusals of a token (`forbidden`: not
+ * valid, or another user's; `bad_request`: a connection that does not expire) carry no id. Join refusals, refused
+ * subscriptions (with `topic`) and late typing or read markers (`not_joined`) are told apart by their code and fields.
+ * @param {ErrorFrame} m
+ */
+function refusesRefresh(m) {
+  return (m.code === "forbidden" || m.code === "bad_request") && !m.topic && refusedRoom(m) === null;
 }
 
 /**
