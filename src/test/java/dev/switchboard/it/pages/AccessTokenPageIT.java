@@ -25,6 +25,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -38,14 +40,16 @@ import org.openqa.selenium.JavascriptExecutor;
  * The JS client with an identity provider's access tokens, in Chromium against the server: connecting with
  * {@code ?access_token=}, the in-band refresh before expiry and its refusal, and the reconnect with a fresh token
  * after a close 1008 "token expired" that resumes the room without a gap or a duplicate. The IT servers trust the
- * JWKS file this test writes (pom.xml: it.oidc.opts); a server without identity-provider tokens skips it.
+ * issuer, audience and JWKS file named in {@code it.switchboard.opts} (pom.xml), to which this test writes a key it
+ * makes; servers without identity-provider tokens skip it.
  */
 @ExtendWith(ArquillianExtension.class)
 class AccessTokenPageIT {
 
-    static final String ISSUER = "https://idp.example.test/switchboard-it"; // pom.xml, it.oidc.opts
-    static final String AUDIENCE = "switchboard";
     static final Duration LONG = Duration.ofSeconds(45);
+
+    static String issuer;
+    static String audience;
 
     static KeyPair keys;
     static String kid;
@@ -55,9 +59,21 @@ class AccessTokenPageIT {
         return Deployments.war();
     }
 
+    /** The value of {@code -Dswitchboard.<name>=…} in the IT servers' options, or null. */
+    static String serverSetting(String name) {
+        Matcher m = Pattern.compile("-Dswitchboard\\." + Pattern.quote(name) + "=(\\S+)")
+                .matcher(System.getProperty("it.switchboard.opts", ""));
+        return m.find() ? m.group(1) : null;
+    }
+
     /** Publishes this test's key where the server reads its JWKS (it reads the file again when it changes). */
     @BeforeAll
     static void identityProvider() throws Exception {
+        issuer = serverSetting("oidc.issuer");
+        audience = serverSetting("oidc.audience");
+        String jwksFile = serverSetting("oidc.jwks-file");
+        Assumptions.assumeTrue(issuer != null && audience != null && jwksFile != null,
+                "the IT servers trust no identity provider (it.switchboard.opts names no switchboard.oidc.issuer, audience and jwks-file)");
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         keys = generator.generateKeyPair();
@@ -65,7 +81,7 @@ class AccessTokenPageIT {
         RSAPublicKey pub = (RSAPublicKey) keys.getPublic();
         String jwks = "{\"keys\":[{\"kty\":\"RSA\",\"use\":\"sig\",\"alg\":\"RS256\",\"kid\":\"" + kid + "\",\"n\":\""
                 + b64(unsigned(pub.getModulus())) + "\",\"e\":\"" + b64(unsigned(pub.getPublicExponent())) + "\"}]}";
-        Path file = Path.of(System.getProperty("it.oidc.jwks", "target/it-oidc/jwks.json")).toAbsolutePath();
+        Path file = Path.of(jwksFile).toAbsolutePath();
         Files.createDirectories(file.getParent());
         Path tmp = Files.createTempFile(file.getParent(), "jwks", ".tmp");
         Files.writeString(tmp, jwks);
@@ -76,7 +92,7 @@ class AccessTokenPageIT {
     static String token(String user, Duration ttl) throws GeneralSecurityException {
         long now = Instant.now().getEpochSecond();
         String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"" + kid + "\"}";
-        String claims = "{\"iss\":\"" + ISSUER + "\",\"aud\":\"" + AUDIENCE + "\",\"sub\":\"" + UUID.randomUUID()
+        String claims = "{\"iss\":\"" + issuer + "\",\"aud\":\"" + audience.split(",")[0] + "\",\"sub\":\"" + UUID.randomUUID()
                 + "\",\"preferred_username\":\"" + user + "\",\"iat\":" + now + ",\"nbf\":" + (now - 5) + ",\"exp\":"
                 + (now + ttl.toSeconds()) + "}";
         String signingInput = b64(header.getBytes(StandardCharsets.UTF_8)) + "." + b64(claims.getBytes(StandardCharsets.UTF_8));
