@@ -1,5 +1,5 @@
 // A TypeScript front end using the client as installed from its tarball (`npm install ./switchboard-client-0.1.0.tgz`).
-// The build type-checks this file (pom.xml, client-typecheck); it is not run.
+// The build type-checks this file (pom.xml, client-check); it is not run.
 import { Switchboard, whoAmI, signIn, type MessageFrame, type ServerFrame } from "@switchboard/client";
 
 if (!(await whoAmI())) await signIn("alice");

@@ -1,5 +1,5 @@
 // Misuses the types refuse: each line below must be a type error (tsc fails on an unused @ts-expect-error), so this
-// file proves that the declarations catch them. Checked by the build (pom.xml, client-typecheck); never run.
+// file proves that the declarations catch them. Checked by the build (pom.xml, client-check); never run.
 import { Switchboard, type ClientFrame, type ServerFrame } from "@switchboard/client";
 
 const chat = new Switchboard();
