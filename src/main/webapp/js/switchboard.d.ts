@@ -172,7 +172,7 @@ export interface SkippedFrame { type: "skipped"; topic: string; count: number }
 /** An operator's notice: in a room (`room` and `seq`: kept in its history), or to everyone connected (neither: live only). */
 export interface NoticeFrame { type: "notice"; room?: string; seq?: number; text: string; by: string; ts: Instant }
 /** The answer to `refresh`: the connection now lives until `expires`. */
-export interface RefreshedFrame { type: "refreshed"; expires: Instant }
+export interface RefreshedFrame { type: "refreshed"; expires: Instant; id?: string }
 
 export type ServerFrame =
   | WelcomeFrame | JoinedFrame | LeftFrame | MessageFrame | DirectMessageFrame | AckFrame

@@ -32,7 +32,7 @@ public sealed interface ClientMessage {
     record Ping() implements ClientMessage {}
 
     /** A fresh token (an identity provider's, or a session token) for the same user, so the connection outlives the old one. */
-    record Refresh(String token) implements ClientMessage {
+    record Refresh(String token, String id) implements ClientMessage {
         @Override
         public String toString() {
             return "Refresh[token hidden]"; // tokens stay out of logs

@@ -63,7 +63,7 @@ public final class MessageCodec implements Decoder.Text<ClientMessage>, Encoder.
             case "direct" -> new ClientMessage.Direct(Fields.requiredString(o, "to"), Fields.requiredString(o, "text"), id);
             case "typing" -> new ClientMessage.Typing(Fields.requiredString(o, "room"));
             case "ping" -> new ClientMessage.Ping();
-            case "refresh" -> new ClientMessage.Refresh(Fields.requiredString(o, "token"));
+            case "refresh" -> new ClientMessage.Refresh(Fields.requiredString(o, "token"), id);
             default -> Fields.unknownType(type, id);
         });
     }
@@ -135,6 +135,7 @@ public final class MessageCodec implements Decoder.Text<ClientMessage>, Encoder.
                 g.write("type", "pong");
             } else if (message instanceof ServerMessage.Refreshed m) {
                 g.write("type", "refreshed").write("expires", timestamp(m.expires()));
+                writeIfPresent(g, "id", m.id());
             } else if (message instanceof ServerMessage.Welcome m) {
                 g.write("type", "welcome").write("user", m.user()).write("heartbeat", m.heartbeat());
                 if (m.expires() != null) {

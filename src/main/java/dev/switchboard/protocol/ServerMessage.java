@@ -23,8 +23,8 @@ public sealed interface ServerMessage {
         }
     }
 
-    /** A {@code refresh} was accepted: the connection now lasts until {@code expires}. */
-    record Refreshed(Instant expires) implements ServerMessage {}
+    /** A {@code refresh} was accepted: the connection now lasts until {@code expires}; {@code id} echoes the refresh's. */
+    record Refreshed(Instant expires, String id) implements ServerMessage {}
 
     /** An invitation waiting for the user's answer: into {@code room}, from {@code by}. */
     record Invitation(String room, String by) {}

@@ -48,7 +48,7 @@ public final class TopicCodec implements Decoder.Text<ClientMessage>, Encoder.Te
                     Fields.optionalCount(o, "since", Long.MAX_VALUE), Fields.optionalEpoch(o), last(o));
             case "unsubscribe" -> new ClientMessage.Unsubscribe(Fields.requiredString(o, "topic"));
             case "ping" -> new ClientMessage.Ping();
-            case "refresh" -> new ClientMessage.Refresh(Fields.requiredString(o, "token"));
+            case "refresh" -> new ClientMessage.Refresh(Fields.requiredString(o, "token"), id);
             default -> Fields.unknownType(type, id);
         });
     }

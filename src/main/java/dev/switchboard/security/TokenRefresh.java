@@ -33,21 +33,21 @@ public class TokenRefresh {
 
     public void refresh(Connection c, ClientMessage.Refresh m) {
         if (c.expires() == null) {
-            c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "this connection is a container login's: it does not expire", null));
+            c.send(new ServerMessage.Error(ErrorCode.BAD_REQUEST, "this connection is a container login's: it does not expire", m.id()));
             return;
         }
         Optional<Token> token = tokens.verify(m.token());
         if (token.isEmpty()) {
             LOG.info(() -> "refresh refused for " + c.user() + " (" + c.id() + "): token not valid");
-            c.send(new ServerMessage.Error(ErrorCode.FORBIDDEN, "token not valid (expired, or not signed by a trusted key)", null));
+            c.send(new ServerMessage.Error(ErrorCode.FORBIDDEN, "token not valid (expired, or not signed by a trusted key)", m.id()));
             return;
         }
         if (!token.get().user().equals(c.user())) {
             LOG.info(() -> "refresh refused for " + c.user() + " (" + c.id() + "): the token names " + token.get().user());
-            c.send(new ServerMessage.Error(ErrorCode.FORBIDDEN, "the token names another user", null));
+            c.send(new ServerMessage.Error(ErrorCode.FORBIDDEN, "the token names another user", m.id()));
             return;
         }
         connections.refreshed(c, token.get().expires());
-        c.send(new ServerMessage.Refreshed(c.expires()));
+        c.send(new ServerMessage.Refreshed(c.expires(), m.id()));
     }
 }

@@ -90,7 +90,7 @@ class TopicCodecTest {
                 new ServerMessage.Skipped("t", 1), new ServerMessage.Invited(1, "r", "a", Instant.EPOCH),
                 new ServerMessage.Moderation("r", 2, ModerationAction.KICK, "b", "a", "spam", null, null, null, null, Instant.EPOCH),
                 new ServerMessage.Edit("r", 3, 1, "a", "t", Instant.EPOCH, null), new ServerMessage.Delete("r", 4, 1, "a", Instant.EPOCH, null),
-                new ServerMessage.Read("r", 4), new ServerMessage.Refreshed(Instant.EPOCH),
+                new ServerMessage.Read("r", 4), new ServerMessage.Refreshed(Instant.EPOCH, "r1"),
                 new ServerMessage.Notice(null, null, "maintenance at 22:00", "op", Instant.EPOCH),
                 new ServerMessage.Attachment("r", 5, "a", "cat.png", "image/png", 3, "api/files/x", Instant.EPOCH, null));
         Set<Class<?>> permitted = Arrays.stream(ServerMessage.class.getPermittedSubclasses()).collect(Collectors.toSet());

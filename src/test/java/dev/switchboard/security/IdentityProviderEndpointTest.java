@@ -99,8 +99,10 @@ class IdentityProviderEndpointTest {
         try (WsClient c = WsClient.connect(withAccessToken(ChatEndpoint.PATH, brief))) {
             c.expect("welcome");
             c.join("refreshing");
-            c.send("{\"type\":\"refresh\",\"token\":\"" + longer + "\"}");
-            Instant until = Instant.parse(c.until("refreshed").getString("expires"));
+            c.send("{\"type\":\"refresh\",\"token\":\"" + longer + "\",\"id\":\"r-0\"}");
+            JsonObject refreshed = c.until("refreshed");
+            assertEquals("r-0", refreshed.getString("id"));
+            Instant until = Instant.parse(refreshed.getString("expires"));
             assertTrue(until.isAfter(Instant.now().plusSeconds(300)), "the new token's expiry: " + until);
             // well past the first token's expiry (3 s), the connection still answers
             long deadline = System.nanoTime() + 6_000_000_000L;
@@ -129,9 +131,10 @@ class IdentityProviderEndpointTest {
     void aRefreshWithAnotherUsersOrABadTokenIsRefusedAndTheConnectionStays() {
         try (WsClient c = WsClient.connect(withAccessToken(ChatEndpoint.PATH, IDP.token("fred")))) {
             c.expect("welcome");
-            c.send("{\"type\":\"refresh\",\"token\":\"" + IDP.token("gina") + "\"}");
+            c.send("{\"type\":\"refresh\",\"token\":\"" + IDP.token("gina") + "\",\"id\":\"r-1\"}");
             JsonObject other = c.until("error");
             assertEquals("forbidden", other.getString("code"));
+            assertEquals("r-1", other.getString("id"), "the refusal echoes the refresh's id");
             assertTrue(other.getString("message").contains("another user"), other.toString());
             c.send("{\"type\":\"refresh\",\"token\":\"" + new IdentityProvider().token("fred") + "\"}");
             assertEquals("forbidden", c.until("error").getString("code"));
