@@ -45,6 +45,10 @@ import java.util.logging.Logger;
  * {@code {"error", "message"}}.
  */
 @Tag(name = "admin")
+@SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
+@SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.IDENTITY_PROVIDER))
+@APIResponse(responseCode = "401", description = "No identity (or a forged one)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
+@APIResponse(responseCode = "403", description = "Not an operator", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
 @Path("admin")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -63,10 +67,6 @@ public class AdminResource {
 
     @Operation(operationId = "adminListConnections", summary = "A user's connections on every node: node, id, address,"
             + " since, endpoint, rooms, topics; nodes that did not answer within 2 s are listed as missing")
-    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
-    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.IDENTITY_PROVIDER))
-    @APIResponse(responseCode = "401", description = "No identity (or a forged one)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
-    @APIResponse(responseCode = "403", description = "Not an operator", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @APIResponse(responseCode = "200", description = "The connections, the nodes that answered and those missing", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     @APIResponse(responseCode = "400", description = "Not a user name", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @APIResponse(responseCode = "503", description = "The nodes could not be asked; try again", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
@@ -91,10 +91,6 @@ public class AdminResource {
     /** Closes the user's connections on every node (1008 with the reason); {@code {"reason"}} is optional. */
     @Operation(operationId = "adminDisconnectUser", summary = "Closes every connection of the user on every node"
             + " (1008 with the reason); not a ban")
-    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
-    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.IDENTITY_PROVIDER))
-    @APIResponse(responseCode = "401", description = "No identity (or a forged one)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
-    @APIResponse(responseCode = "403", description = "Not an operator", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(type = SchemaType.OBJECT, properties = @SchemaProperty(name = "reason", type = SchemaType.STRING,
                     description = "Shown to the user with the close (at most 123 bytes)"))))
@@ -112,10 +108,6 @@ public class AdminResource {
     /** Closes a room; {@code {"reason"}} is optional. */
     @Operation(operationId = "adminCloseRoom", summary = "Closes a room: everyone in it leaves, joins and sends are"
             + " refused with room_closed until it is reopened")
-    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
-    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.IDENTITY_PROVIDER))
-    @APIResponse(responseCode = "401", description = "No identity (or a forged one)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
-    @APIResponse(responseCode = "403", description = "Not an operator", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(type = SchemaType.OBJECT, properties = @SchemaProperty(name = "reason", type = SchemaType.STRING,
                     description = "Why, shown to the members"))))
@@ -132,10 +124,6 @@ public class AdminResource {
     }
 
     @Operation(operationId = "adminReopenRoom", summary = "Reopens a closed room as it was (members, roles, history)")
-    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
-    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.IDENTITY_PROVIDER))
-    @APIResponse(responseCode = "401", description = "No identity (or a forged one)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
-    @APIResponse(responseCode = "403", description = "Not an operator", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @APIResponse(responseCode = "200", description = "Open again", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     @APIResponse(responseCode = "400", description = "Not a room name", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @APIResponse(responseCode = "404", description = "No such room", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
@@ -149,10 +137,6 @@ public class AdminResource {
 
     /** A notice kept in the room's history: {@code {"text"}}; answers its seq. */
     @Operation(operationId = "adminNoticeToRoom", summary = "A system notice kept in the room's history")
-    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
-    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.IDENTITY_PROVIDER))
-    @APIResponse(responseCode = "401", description = "No identity (or a forged one)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
-    @APIResponse(responseCode = "403", description = "Not an operator", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(type = SchemaType.OBJECT, properties = @SchemaProperty(name = "text", type = SchemaType.STRING,
                     description = "The notice"))))
@@ -181,10 +165,6 @@ public class AdminResource {
 
     /** A live notice to every connection on every node: {@code {"text"}}. */
     @Operation(operationId = "adminNoticeToEveryone", summary = "A live notice to every connection on every node (not stored)")
-    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.SESSION_COOKIE))
-    @SecurityRequirementsSet(@SecurityRequirement(name = OpenApiDefinition.IDENTITY_PROVIDER))
-    @APIResponse(responseCode = "401", description = "No identity (or a forged one)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
-    @APIResponse(responseCode = "403", description = "Not an operator", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = OpenApiDefinition.ERROR)))
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(type = SchemaType.OBJECT, properties = @SchemaProperty(name = "text", type = SchemaType.STRING,
                     description = "The notice"))))
