@@ -38,6 +38,9 @@ public class Metrics {
     static final String SENT = "switchboard.messages.sent";
     static final String REFUSALS = "switchboard.refusals";
     static final String CLOSES = "switchboard.closes";
+    static final String HANDSHAKE_REFUSALS = "switchboard.handshake.refusals";
+    /** The statuses a WebSocket handshake is refused with (see security/HandshakeFilter); others count as {@code other}. */
+    static final int[] HANDSHAKE_STATUSES = {400, 401, 403, 426, 429};
     static final String DELIVERY = "switchboard.delivery.latency";
     static final String BATCH = "switchboard.store.batch.size";
     static final String COMMIT = "switchboard.store.commit";
@@ -66,6 +69,8 @@ public class Metrics {
     private Counter[] refusals;
     private Map<Integer, Counter> closes;
     private Counter otherCloses;
+    private Map<Integer, Counter> handshakeRefusals;
+    private Counter otherHandshakeRefusals;
     private Timer delivery;
     private Timer commit;
     private DistributionSummary batch;
@@ -99,6 +104,12 @@ public class Metrics {
         }
         closes = Map.copyOf(byCode);
         otherCloses = closeCounter(OTHER);
+        Map<Integer, Counter> byStatus = new HashMap<>();
+        for (int status : HANDSHAKE_STATUSES) {
+            byStatus.put(status, handshakeCounter(String.valueOf(status)));
+        }
+        handshakeRefusals = Map.copyOf(byStatus);
+        otherHandshakeRefusals = handshakeCounter(OTHER);
         delivery = Timer.builder(DELIVERY)
                 .description("From a message's append to the store until this node handed it to the send queues of its followers")
                 .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
@@ -113,6 +124,12 @@ public class Metrics {
                 .description("Connections ended, by close code (sent by either side; 1006: no close frame)").register(registry);
     }
 
+    private Counter handshakeCounter(String status) {
+        return Counter.builder(HANDSHAKE_REFUSALS).tag("status", status)
+                .description("WebSocket handshakes refused, by HTTP status (401: no valid identity, 429: a cap, ...)")
+                .register(registry);
+    }
+
     @PreDestroy
     void stop() {
         registry.close();
@@ -124,6 +141,12 @@ public class Metrics {
                 Counter.builder(RECEIVED).tag("endpoint", e).description("Frames received from clients").register(registry),
                 Counter.builder(SENT).tag("endpoint", e).description("Frames written to clients").register(registry),
                 refusals));
+    }
+
+    /** A WebSocket handshake was refused with this HTTP status. */
+    public void handshakeRefused(int status) {
+        Counter c = handshakeRefusals.get(status);
+        (c != null ? c : otherHandshakeRefusals).increment();
     }
 
     /** A connection ended with this close code. */

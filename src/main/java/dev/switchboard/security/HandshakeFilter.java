@@ -1,6 +1,7 @@
 package dev.switchboard.security;
 
 import dev.switchboard.config.Settings;
+import dev.switchboard.metrics.Metrics;
 import dev.switchboard.socket.ConnectionRegistry;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -43,6 +44,9 @@ public class HandshakeFilter extends HttpFilter {
 
     @Inject
     ConnectionRegistry connections;
+
+    @Inject
+    Metrics metrics;
 
     private OriginPolicy origins;
 
@@ -129,7 +133,8 @@ public class HandshakeFilter extends HttpFilter {
         return false;
     }
 
-    private static void refuse(HttpServletResponse res, int status, String code, String message) throws IOException {
+    private void refuse(HttpServletResponse res, int status, String code, String message) throws IOException {
+        metrics.handshakeRefused(status);
         res.setStatus(status);
         res.setContentType("application/json");
         res.setCharacterEncoding("UTF-8");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.testing.IdentityProvider;
+import dev.switchboard.testing.PrometheusParser;
 import dev.switchboard.testing.RawWebSocket;
 import jakarta.json.JsonObject;
 import java.io.IOException;
@@ -85,8 +86,17 @@ class IdentityProviderIT {
         }
     }
 
+    /** The server's count of handshakes refused with {@code status}, read with the Prometheus project's parser. */
+    private static double handshakeRefusals(int status) throws Exception {
+        HttpResponse<String> scrape = call(HttpRequest.newBuilder(Deployments.http("/api/metrics")).GET());
+        assertEquals(200, scrape.statusCode(), scrape.body());
+        return PrometheusParser.prometheus(scrape.body())
+                .value("switchboard_handshake_refusals_total", "status", String.valueOf(status)).orElseThrow();
+    }
+
     @Test
-    void refusedTokensGet401AtTheHandshake() {
+    void refusedTokensGet401AtTheHandshake() throws Exception {
+        double refusedBefore = handshakeRefusals(401);
         String user = SessionApi.unique("bad");
         URI chat = Deployments.ws("/ws/chat");
         assertEquals(401, handshakeStatus(chat, bearer(IDP.token(user, b -> b.expirationTime(Date.from(Instant.now().minusSeconds(300)))))), "expired");
@@ -95,6 +105,7 @@ class IdentityProviderIT {
         assertEquals(401, handshakeStatus(chat, bearer(IDP.token(user, b -> b.issuer("https://evil.example.test")))), "wrong issuer");
         assertEquals(401, handshakeStatus(chat, bearer(new IdentityProvider().token(user))), "unknown kid");
         assertEquals(101, handshakeStatus(chat, bearer(IDP.token(user))), "and the same user with a good token is in");
+        assertTrue(handshakeRefusals(401) >= refusedBefore + 5, "the five refusals are counted");
     }
 
     @Test

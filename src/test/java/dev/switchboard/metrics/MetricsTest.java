@@ -196,6 +196,20 @@ class MetricsTest {
     }
 
     @Test
+    void handshakeRefusalsAreCountedByStatus() {
+        Metrics m = Metrics.create();
+        m.handshakeRefused(401);
+        m.handshakeRefused(401);
+        m.handshakeRefused(429);
+        m.handshakeRefused(418); // not one the filter answers: other, so the series stay fixed
+        Exposition e = PrometheusParser.prometheus(m.scrape("text/plain; version=0.0.4; charset=utf-8"));
+        assertEquals(2.0, e.value("switchboard_handshake_refusals_total", "status", "401").orElseThrow());
+        assertEquals(1.0, e.value("switchboard_handshake_refusals_total", "status", "429").orElseThrow());
+        assertEquals(0.0, e.value("switchboard_handshake_refusals_total", "status", "403").orElseThrow(), "listed from 0");
+        assertEquals(1.0, e.value("switchboard_handshake_refusals_total", "status", Metrics.OTHER).orElseThrow());
+    }
+
+    @Test
     void twoNodesInOneJvmKeepTheirOwnMeters() {
         Metrics one = Metrics.create();
         Metrics two = Metrics.create();
