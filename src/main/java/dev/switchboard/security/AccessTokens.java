@@ -19,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.net.URL;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
@@ -183,25 +184,34 @@ public class AccessTokens {
         if (file.isPresent()) {
             return new JwksFile(Path.of(file.get()));
         }
-        if (url.isEmpty()) {
-            if (settings.raw(Settings.OIDC_ISSUER).isPresent()) {
-                throw invalid(Settings.OIDC_ISSUER, "needs the provider's keys: set " + Settings.OIDC_JWKS_URL + " or " + Settings.OIDC_JWKS_FILE);
-            }
-            return null;
-        }
         long ttl = settings.duration(Settings.OIDC_JWKS_CACHE, Duration.ofMinutes(5)).toMillis();
+        if (url.isEmpty()) {
+            // neither set: the issuer's discovery document says where its keys are (OpenID Connect Discovery)
+            return settings.raw(Settings.OIDC_ISSUER).map(issuer -> new DiscoveredJwks(issuer, ttl)).orElse(null);
+        }
         try {
-            // fetched on the first token, kept for ttl, fetched again at once (at most every ttl/10) for an unknown kid:
-            // a provider's key rotation is picked up by the first token signed with the new key
-            return JWKSourceBuilder.<SecurityContext>create(URI.create(url.get()).toURL(),
-                            new DefaultResourceRetriever(2000, 2000, 256 * 1024))
-                    .cache(ttl, 5000)
-                    .rateLimited(Math.max(1000, ttl / 10))
-                    .outageTolerant(ttl * 12) // a provider outage: keep verifying with the keys we had for an hour
-                    .build();
+            return published(URI.create(url.get()).toURL(), ttl);
         } catch (MalformedURLException | IllegalArgumentException e) {
             throw invalid(Settings.OIDC_JWKS_URL, "is not a URL: " + e.getMessage());
         }
+    }
+
+    /**
+     * Keys published at {@code url}: fetched on the first token, kept for {@code ttlMillis}, fetched again at once (at
+     * most every tenth of that) for an unknown kid, so a provider's key rotation is picked up by the first token signed
+     * with the new key; through a provider outage the keys we had are kept for 12 × {@code ttlMillis}.
+     */
+    static JWKSource<SecurityContext> published(URL url, long ttlMillis) {
+        return JWKSourceBuilder.<SecurityContext>create(url, retriever())
+                .cache(ttlMillis, 5000)
+                .rateLimited(Math.max(1000, ttlMillis / 10))
+                .outageTolerant(ttlMillis * 12)
+                .build();
+    }
+
+    /** Fetches of the provider's documents: short timeouts (they run on a handshake's thread), bounded size. */
+    static DefaultResourceRetriever retriever() {
+        return new DefaultResourceRetriever(2000, 2000, 256 * 1024);
     }
 
     private static InvalidSettingsException invalid(String key, String problem) {
