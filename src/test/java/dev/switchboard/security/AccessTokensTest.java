@@ -87,6 +87,19 @@ class AccessTokensTest {
     }
 
     @Test
+    void aTokenAcceptedBeforeIsRefusedOnceItExpiresThoughItsCheckIsRemembered() {
+        AccessTokens tokens = trusting(Map.of("switchboard.oidc.clock-skew", "1"));
+        String brief = idp.token("alice", b -> b.expirationTime(Date.from(Instant.now().plusSeconds(1))));
+        assertTrue(tokens.verify(brief).token().isPresent());
+        assertTrue(tokens.verify(brief).token().isPresent(), "again, from the remembered check");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (tokens.verify(brief).token().isPresent()) {
+            assertTrue(System.nanoTime() < deadline, "refused after exp + skew");
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // poll the condition, bounded by the deadline
+        }
+    }
+
+    @Test
     void aTokenNotYetValidIsRefused() {
         Instant later = Instant.now().plusSeconds(300);
         refused(trusting(), idp.token("alice", b -> b.notBeforeTime(Date.from(later))), "nbf in the future", "before use time");
