@@ -18,12 +18,16 @@ import dev.switchboard.config.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.MalformedURLException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -54,7 +58,7 @@ public class AccessTokens {
 
     /** A token accepted (with whom and which roles it names, and until when) or refused, with the reason for the log. */
     public record Verdict(Optional<Token> token, String refusal) {
-        static Verdict refused(String reason) {
+        public static Verdict refused(String reason) {
             return new Verdict(Optional.empty(), reason);
         }
     }
@@ -110,7 +114,8 @@ public class AccessTokens {
                 JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(Set.copyOf(audiences),
-                new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("exp", "iss", "aud"), null);
+                new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("exp", "iss", "aud"),
+                Set.of("at_hash", "c_hash")); // claims only ID tokens carry: an ID token is no access token
         clockSkewSeconds = settings.duration(Settings.OIDC_CLOCK_SKEW, Duration.ofSeconds(60)).toSeconds();
         claims.setMaxClockSkew((int) clockSkewSeconds);
         processor.setJWTClaimsSetVerifier(claims);
@@ -139,7 +144,8 @@ public class AccessTokens {
             return Verdict.refused("no token, or longer than " + MAX_LENGTH);
         }
         long now = System.nanoTime();
-        Recent recent = verified.get(jwt);
+        String key = digest(jwt);
+        Recent recent = verified.get(key);
         if (recent != null && now - recent.checkedNanos() < RECHECK_NANOS
                 && Instant.now().isBefore(recent.token().expires().plusSeconds(clockSkewSeconds))) {
             return new Verdict(Optional.of(recent.token()), null); // a reconnect with the same token: no signature again
@@ -150,6 +156,9 @@ public class AccessTokens {
         } catch (ParseException | BadJOSEException | JOSEException e) {
             return Verdict.refused(e.getMessage());
         }
+        if ("ID".equals(claims.getClaim("typ"))) { // Keycloak marks its ID tokens so
+            return Verdict.refused("an ID token, not an access token");
+        }
         Object user = claims.getClaim(userClaim);
         if (!(user instanceof String name) || !TokenService.USER_NAME.matcher(name).matches()) {
             return Verdict.refused("claim '" + userClaim + "' is not a user name ([A-Za-z0-9_.-]{1,32})");
@@ -159,8 +168,17 @@ public class AccessTokens {
         if (verified.size() >= RECENT_MAX) {
             verified.clear(); // a bound, not an LRU: the next reconnects pay the signature once more
         }
-        verified.put(jwt, new Recent(token, now));
+        verified.put(key, new Recent(token, now));
         return new Verdict(Optional.of(token), null);
+    }
+
+    /** The key a checked token is remembered under: its SHA-256, so 10,000 of them stay small whatever their size. */
+    private static String digest(String jwt) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(jwt.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
     }
 
     /** The server roles the token's roles claim grants: each value mapped, or taken as is when it names a role. */

@@ -28,23 +28,35 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
     public static final String ADDRESS = "switchboard.address";
     /** The caller's server roles ({@code Set<Role>}): a token's, or the container's role mapping for its login. */
     public static final String ROLES = "switchboard.roles";
+    /** The token {@link HandshakeFilter} verified for this handshake ({@link Token}), absent for a container login. */
+    public static final String VERIFIED = "switchboard.verified";
 
     /** Set while the filter passes a request it already checked on to the container's upgrade. */
     private static final ThreadLocal<Boolean> ORIGIN_CHECKED = new ThreadLocal<>();
     /** The client's address, from the filter (the WebSocket API does not expose it), for the per-address cap. */
     private static final ThreadLocal<String> REMOTE_ADDRESS = new ThreadLocal<>();
+    /** The token the filter verified: the connection is bound to exactly it (its user, roles and expiry). */
+    private static final ThreadLocal<Token> VERIFIED_TOKEN = new ThreadLocal<>();
 
     private volatile OriginPolicy origins;
 
     static void passOriginCheck(FilterChain chain, ServletRequest req, ServletResponse res)
             throws IOException, ServletException {
+        passOriginCheck(chain, req, res, null);
+    }
+
+    /** {@code verified}: the token the filter accepted (null for a container login). */
+    static void passOriginCheck(FilterChain chain, ServletRequest req, ServletResponse res, Token verified)
+            throws IOException, ServletException {
         ORIGIN_CHECKED.set(Boolean.TRUE);
         REMOTE_ADDRESS.set(req.getRemoteAddr());
+        VERIFIED_TOKEN.set(verified);
         try {
             chain.doFilter(req, res);
         } finally {
             ORIGIN_CHECKED.remove();
             REMOTE_ADDRESS.remove();
+            VERIFIED_TOKEN.remove();
         }
     }
 
@@ -69,6 +81,7 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
                 request.getParameterMap()));
         config.getUserProperties().put(ADDRESS, REMOTE_ADDRESS.get());
         config.getUserProperties().put(ROLES, roles(request, principal));
+        config.getUserProperties().put(VERIFIED, VERIFIED_TOKEN.get());
     }
 
     /** A token principal's roles as {@link HandshakeFilter} set them, else the container's for its login. */

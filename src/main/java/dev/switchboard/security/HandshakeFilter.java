@@ -94,9 +94,10 @@ public class HandshakeFilter extends HttpFilter {
         }
         String raw = Credentials.token(Collections.list(req.getHeaders("Authorization")), Collections.list(req.getHeaders("Cookie")),
                 req.getParameterMap().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue()))));
-        Optional<Token> token = tokens.verify(raw);
+        AccessTokens.Verdict verdict = check(raw);
+        Optional<Token> token = verdict.token();
         if (token.isEmpty()) {
-            LOG.info(() -> "handshake refused (401, " + refusal(raw) + ") from " + req.getRemoteAddr());
+            LOG.info(() -> "handshake refused (401, " + verdict.refusal() + ") from " + req.getRemoteAddr());
             res.setHeader("WWW-Authenticate", "Bearer realm=\"switchboard\"");
             refuse(res, 401, "unauthorized", "sign in first: POST /api/session");
             return;
@@ -107,19 +108,22 @@ public class HandshakeFilter extends HttpFilter {
         if (token.get().claim() == null) {
             guestNames.reserveForAccount(token.get().user()); // an identity provider's user: no guest may take the name
         }
-        HandshakeConfigurator.passOriginCheck(chain, new TokenCaller(req, token.get()), res);
+        HandshakeConfigurator.passOriginCheck(chain, new TokenCaller(req, token.get()), res, token.get());
     }
 
-    /** Why a token was refused, for the log (never the token itself). */
-    private String refusal(String raw) {
+    /** The token checked once, with the reason of a refusal for the log (never the token itself). */
+    private AccessTokens.Verdict check(String raw) {
         if (raw == null) {
-            return "no token";
+            return AccessTokens.Verdict.refused("no token");
         }
         if (AccessTokens.looksLikeJwt(raw)) {
-            return tokens.accessTokens().map(a -> "identity-provider token refused: " + a.verify(raw).refusal())
-                    .orElse("a JWT, but identity-provider tokens are not configured");
+            return tokens.accessTokens().map(a -> a.verify(raw))
+                    .map(v -> v.token().isPresent() ? v : AccessTokens.Verdict.refused("identity-provider token refused: " + v.refusal()))
+                    .orElse(AccessTokens.Verdict.refused("a JWT, but identity-provider tokens are not configured"));
         }
-        return "invalid or expired token";
+        Optional<Token> session = tokens.verify(raw);
+        return session.map(t -> new AccessTokens.Verdict(session, null))
+                .orElse(AccessTokens.Verdict.refused("invalid or expired token"));
     }
 
     /** Refuses (429) a user who already holds the configured number of connections on this node. */

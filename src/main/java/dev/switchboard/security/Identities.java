@@ -47,6 +47,10 @@ public class Identities {
         String token = (String) session.getUserProperties().remove(HandshakeConfigurator.TOKEN);
         @SuppressWarnings("unchecked")
         Set<Role> roles = session.getUserProperties().remove(HandshakeConfigurator.ROLES) instanceof Set<?> r ? (Set<Role>) r : Set.of();
+        if (session.getUserProperties().remove(HandshakeConfigurator.VERIFIED) instanceof Token verified) {
+            // the filter's token: checked once; it may have expired since, which the expiry close then handles at once
+            return Optional.of(new Identity(verified.user(), verified.expires(), verified.roles()));
+        }
         return resolve(principal != null ? principal.getName() : bound, roles, token);
     }
 

@@ -47,6 +47,12 @@ public class TokenRefresh {
             c.send(new ServerMessage.Error(ErrorCode.FORBIDDEN, "the token names another user", m.id()));
             return;
         }
+        if (!token.get().roles().containsAll(c.roles())) { // a role taken away at the provider must not live on here
+            LOG.info(() -> "refresh refused for " + c.user() + " (" + c.id() + "): the token grants fewer roles");
+            c.send(new ServerMessage.Error(ErrorCode.FORBIDDEN,
+                    "the token grants fewer roles than this connection holds: connect again with it", m.id()));
+            return;
+        }
         connections.refreshed(c, token.get().expires());
         c.send(new ServerMessage.Refreshed(c.expires(), m.id()));
     }

@@ -32,6 +32,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -103,11 +104,16 @@ public class SessionResource {
     @POST
     public Response signIn(String body, @CookieParam(Credentials.COOKIE) String current) {
         Token token;
-        Optional<Token> bearer = TokenCaller.tokenOf(request);
-        if (bearer.isPresent()) { // an identity provider's access token (or an account's cookie): its user and roles
-            names.reserveForAccount(bearer.get().user());
+        Optional<Token> caller = TokenCaller.tokenOf(request);
+        String bearerValue = Credentials.bearer(Collections.list(request.getHeaders("Authorization")));
+        Optional<Token> bearer = caller.filter(t -> t.value().equals(bearerValue));
+        if (bearer.isPresent()) { // an identity provider's access token: exchanged for a cookie of its user and roles
             token = tokens.exchange(bearer.get());
-        } else if (request.getUserPrincipal() != null) {
+            if (!token.expires().isAfter(Instant.now())) { // accepted within the clock skew, but nothing left to issue
+                return error(Response.Status.UNAUTHORIZED, "unauthorized", "the access token has expired");
+            }
+            names.reserveForAccount(token.user());
+        } else if (request.getUserPrincipal() != null && caller.isEmpty()) { // the container's login
             names.reserveForAccount(request.getUserPrincipal().getName()); // no guest may take an account's name
             token = tokens.issue(request.getUserPrincipal().getName());
         } else if (!settings.guestsAllowed()) {

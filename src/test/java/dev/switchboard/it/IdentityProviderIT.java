@@ -125,6 +125,11 @@ class IdentityProviderIT {
         assertEquals("[\"moderator\"]", SessionApi.json(who.body()).getJsonArray("roles").toString());
         // the name is an account's now: a guest cannot take it
         assertEquals(409, SessionApi.post("{\"name\":\"" + user + "\"}").statusCode());
+        // a token accepted within the clock skew after its expiry is not exchanged for a cookie already expired
+        HttpResponse<String> late = call(HttpRequest.newBuilder(Deployments.http("/api/session")).header("Authorization",
+                "Bearer " + IDP.token(user, b -> b.expirationTime(Date.from(Instant.now().minusSeconds(20)))))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(401, late.statusCode(), late.body());
     }
 
     @Test

@@ -153,6 +153,15 @@ class AccessTokensTest {
     }
 
     @Test
+    void anIdTokenIsNoAccessToken() {
+        refused(trusting(), idp.token("alice", b -> b.claim("at_hash", "x1y2z3")), "an ID token (at_hash)", "at_hash");
+        refused(trusting(), idp.token("alice", b -> b.claim("c_hash", "x1y2z3")), "an ID token (c_hash)", "c_hash");
+        refused(trusting(), idp.token("alice", b -> b.claim("typ", "ID")), "Keycloak's ID token", "an ID token");
+        assertTrue(trusting().verify(idp.token("alice", b -> b.claim("typ", "Bearer"))).token().isPresent(),
+                "Keycloak's access token");
+    }
+
+    @Test
     void aTamperedPayloadIsRefused() {
         String jwt = idp.token("alice");
         String[] parts = jwt.split("\\.");

@@ -146,6 +146,21 @@ class IdentityProviderEndpointTest {
     }
 
     @Test
+    void aRefreshThatWouldDropARoleIsRefused() {
+        try (WsClient c = WsClient.connect(withAccessToken(TopicEndpoint.PATH, IDP.token("ivan", "operator")))) {
+            c.expect("welcome");
+            c.send("{\"type\":\"refresh\",\"token\":\"" + IDP.token("ivan") + "\",\"id\":\"r-9\"}");
+            JsonObject refused = c.until("error");
+            assertEquals("forbidden", refused.getString("code"));
+            assertTrue(refused.getString("message").contains("fewer roles"), refused.toString());
+            c.send("{\"type\":\"refresh\",\"token\":\"" + IDP.token("ivan", "operator", "publisher") + "\",\"id\":\"r-10\"}");
+            assertEquals("r-10", c.until("refreshed").getString("id"), "the same roles or more: accepted");
+            c.send("{\"type\":\"ping\"}");
+            c.until("pong");
+        }
+    }
+
+    @Test
     void aSessionTokenExchangedForAnAccessTokenKeepsItsRolesAndExpiry() {
         Instant exp = Instant.now().plusSeconds(900);
         Token external = server.tokens.verify(IDP.rs256(IdentityProvider.claims("hal", "operator", "moderator")
