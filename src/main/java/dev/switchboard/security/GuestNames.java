@@ -182,11 +182,13 @@ public class GuestNames {
     /**
      * Records {@code name} as a container account, once per node: from then on it is never free for guests, and a
      * guest who held it loses it (its tokens are refused). A failure is logged and tried again on the next login.
+     * Returns whether a guest's claim was replaced (see {@link Accounts}, which closes that guest's connections).
      */
-    public void reserveForAccount(String name) {
+    public boolean reserveForAccount(String name) {
         if (accounts.contains(name)) {
-            return;
+            return false;
         }
+        boolean displaced = false;
         Instant now = clock.instant();
         try (Connection c = database.connect()) {
             c.setAutoCommit(false);
@@ -196,6 +198,7 @@ public class GuestNames {
                     insert(c, name, ACCOUNT, FOREVER);
                 } else if (!ACCOUNT.equals(row.claim())) {
                     update(c, name, ACCOUNT, FOREVER);
+                    displaced = true;
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -212,6 +215,7 @@ public class GuestNames {
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "could not record the account " + name + " among the guest names: " + e);
         }
+        return displaced;
     }
 
     /**

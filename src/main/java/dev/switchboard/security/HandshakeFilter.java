@@ -40,7 +40,7 @@ public class HandshakeFilter extends HttpFilter {
     TokenService tokens;
 
     @Inject
-    GuestNames guestNames;
+    Accounts accounts;
 
     @Inject
     ConnectionRegistry connections;
@@ -86,7 +86,7 @@ public class HandshakeFilter extends HttpFilter {
             return;
         }
         if (req.getUserPrincipal() != null) {
-            guestNames.reserveForAccount(req.getUserPrincipal().getName()); // once per node: no guest may take it
+            accounts.signedIn(req.getUserPrincipal().getName()); // once per node: no guest may take it
             if (!overUserCap(req.getUserPrincipal().getName(), req, res)) {
                 HandshakeConfigurator.passOriginCheck(chain, req, res);
             }
@@ -106,7 +106,7 @@ public class HandshakeFilter extends HttpFilter {
             return;
         }
         if (token.get().claim() == null) {
-            guestNames.reserveForAccount(token.get().user()); // an identity provider's user: no guest may take the name
+            accounts.signedIn(token.get().user()); // an identity provider's user: no guest may take the name
         }
         HandshakeConfigurator.passOriginCheck(chain, new TokenCaller(req, token.get()), res, token.get());
     }

@@ -3,6 +3,7 @@ package dev.switchboard.web;
 import dev.switchboard.cluster.FanOut;
 import dev.switchboard.chat.UserDirectory;
 import dev.switchboard.config.Settings;
+import dev.switchboard.security.Accounts;
 import dev.switchboard.security.Credentials;
 import dev.switchboard.security.GuestNames;
 import dev.switchboard.security.GuestSessions;
@@ -72,10 +73,10 @@ public class SessionResource {
     GuestSessions guests;
 
     @Inject
-    GuestNames names;
+    FanOut fanOut;
 
     @Inject
-    FanOut fanOut;
+    Accounts accounts;
 
     @Inject
     UserDirectory users;
@@ -112,9 +113,9 @@ public class SessionResource {
             if (!token.expires().isAfter(Instant.now())) { // accepted within the clock skew, but nothing left to issue
                 return error(Response.Status.UNAUTHORIZED, "unauthorized", "the access token has expired");
             }
-            names.reserveForAccount(token.user());
+            accounts.signedIn(token.user());
         } else if (request.getUserPrincipal() != null && caller.isEmpty()) { // the container's login
-            names.reserveForAccount(request.getUserPrincipal().getName()); // no guest may take an account's name
+            accounts.signedIn(request.getUserPrincipal().getName()); // no guest may take an account's name
             token = tokens.issue(request.getUserPrincipal().getName());
         } else if (!settings.guestsAllowed()) {
             return error(Response.Status.UNAUTHORIZED, "unauthorized", "guest mode is off: sign in with the server first");
@@ -153,7 +154,7 @@ public class SessionResource {
     public Response whoAmI(@CookieParam(Credentials.COOKIE) String current) {
         Optional<Token> bearer = TokenCaller.tokenOf(request);
         if (request.getUserPrincipal() != null && bearer.isEmpty()) {
-            names.reserveForAccount(request.getUserPrincipal().getName());
+            accounts.signedIn(request.getUserPrincipal().getName());
             Set<Role> roles = EnumSet.noneOf(Role.class);
             for (Role r : Role.values()) {
                 if (request.isUserInRole(r.wire())) {

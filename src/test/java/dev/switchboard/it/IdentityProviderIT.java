@@ -175,4 +175,19 @@ class IdentityProviderIT {
                 .header("Authorization", "Bearer " + IDP.token(SessionApi.unique("mod"), "moderator")).GET());
         assertEquals(403, noRole.statusCode(), noRole.body());
     }
+
+    @Test
+    void aGuestWhoseNameAnAccountSignsInWithLosesItsConnections() throws Exception {
+        String name = SessionApi.unique("taken");
+        String guestToken = SessionApi.token(name);
+        try (RawWebSocket guest = RawWebSocket.open(URI.create(Deployments.ws("/ws/chat") + "?token=" + guestToken))) {
+            assertTrue(guest.read().text().contains("\"welcome\""));
+            try (RawWebSocket account = RawWebSocket.open(Deployments.ws("/ws/chat"), bearer(IDP.token(name)))) {
+                assertTrue(account.read().text().contains("\"welcome\""));
+                assertEquals(1008, guest.awaitClose(), "the guest's connection closes: it would follow the account's inbox");
+            }
+        }
+        assertEquals(401, handshakeStatus(URI.create(Deployments.ws("/ws/chat") + "?token=" + guestToken), ""),
+                "and its token is refused");
+    }
 }

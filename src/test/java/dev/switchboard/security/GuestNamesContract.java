@@ -167,7 +167,7 @@ abstract class GuestNamesContract {
         Node node = new Node(database());
         Token guest = node.signedIn("dora", null); // a guest held the name before the account logged in
         direct("dora", "for the account");
-        node.names.reserveForAccount("dora");
+        assertTrue(node.names.reserveForAccount("dora"), "a guest's claim was replaced (Accounts closes its connections)");
         assertFalse(node.accepts(guest), "the guest's claim ended with the account's login");
         Token login = node.tokens.issue("dora");
         assertTrue(node.accepts(login), "the account's own (container) tokens need no claim");
@@ -176,7 +176,7 @@ abstract class GuestNamesContract {
         Node restarted = new Node(database());
         assertEquals(GuestSessions.Status.TAKEN, restarted.signIn("dora", null).status(), "never free for guests, even after a restart");
         assertEquals(1, history.latest("@dora"), "and nothing of the account's inbox was emptied");
-        restarted.names.reserveForAccount("dora"); // idempotent
+        assertFalse(restarted.names.reserveForAccount("dora"), "idempotent: no guest displaced this time");
         assertEquals(GuestSessions.Status.TAKEN, restarted.signIn("dora", null).status());
     }
 
