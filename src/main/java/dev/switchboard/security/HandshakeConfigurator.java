@@ -10,7 +10,6 @@ import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.security.Principal;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -89,19 +88,7 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
         if (principal instanceof UserPrincipal up) {
             return up.roles();
         }
-        Set<Role> roles = EnumSet.noneOf(Role.class);
-        if (principal != null) {
-            for (Role r : Role.values()) {
-                try {
-                    if (request.isUserInRole(r.wire())) {
-                        roles.add(r);
-                    }
-                } catch (RuntimeException e) { // a container without role information
-                    return Set.of();
-                }
-            }
-        }
-        return Set.copyOf(roles);
+        return principal == null ? Set.of() : Role.granted(request::isUserInRole);
     }
 
     private static List<String> header(HandshakeRequest request, String name) {

@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The server-wide roles a caller can hold, whether the container's login, an identity provider's token or a
@@ -36,6 +37,24 @@ public enum Role {
             for (String n : names.split(",")) {
                 of(n.trim()).ifPresent(roles::add);
             }
+        }
+        return Set.copyOf(roles);
+    }
+
+    /**
+     * The roles a container grants its login, asked role by role ({@code HttpServletRequest::isUserInRole} and the
+     * handshake's alike); none where the container has no role information (it throws).
+     */
+    public static Set<Role> granted(Predicate<String> isUserInRole) {
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        try {
+            for (Role r : values()) {
+                if (isUserInRole.test(r.wire)) {
+                    roles.add(r);
+                }
+            }
+        } catch (RuntimeException e) {
+            return Set.of();
         }
         return Set.copyOf(roles);
     }

@@ -34,7 +34,6 @@ import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.Optional;
@@ -155,14 +154,8 @@ public class SessionResource {
         Optional<Token> bearer = TokenCaller.tokenOf(request);
         if (request.getUserPrincipal() != null && bearer.isEmpty()) {
             accounts.signedIn(request.getUserPrincipal().getName());
-            Set<Role> roles = EnumSet.noneOf(Role.class);
-            for (Role r : Role.values()) {
-                if (request.isUserInRole(r.wire())) {
-                    roles.add(r);
-                }
-            }
             return Response.ok(Json.createObjectBuilder().add("user", request.getUserPrincipal().getName())
-                    .add("roles", roles(roles)).build().toString()).build();
+                    .add("roles", roles(Role.granted(request::isUserInRole))).build().toString()).build();
         }
         return bearer.or(() -> tokens.verify(current))
                 .map(t -> Response.ok(Json.createObjectBuilder().add("user", t.user())
